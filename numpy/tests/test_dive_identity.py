@@ -1,0 +1,37 @@
+"""numpy-dive identifies itself: version label and build profile."""
+import os
+import re
+
+import numpy as np
+
+
+def test_version_has_local_label():
+    # PEP 440: upstream release + local label, so pip and `numpy>=2.4.6`
+    # requirements treat the fork as 2.4.6.
+    assert re.fullmatch(r"\d+\.\d+\.\d+\+dive", np.__version__), np.__version__
+    assert np.version.short_version == np.__version__.split("+")[0]
+    assert np.version.version == np.version.full_version == np.__version__
+
+
+def test_show_config_names_fork_and_profile():
+    fork = np.show_config(mode="dicts")["numpy-dive"]
+    assert fork["upstream"] == np.version.short_version
+    expected_profile = os.environ.get("NUMPY_DIVE_PROFILE")
+    if expected_profile is not None:
+        assert fork["profile"] == expected_profile
+    assert fork["buildtype"] in {"debug", "debugoptimized", "release", "plain",
+                                 "minsize"}
+
+
+def test_profile_matches_buildtype():
+    fork = np.show_config(mode="dicts")["numpy-dive"]
+    expected = {"debug": "debug", "release": "release"}.get(fork["profile"])
+    if expected is not None:
+        assert fork["buildtype"] == expected
+
+
+def test_show_config_prints_profile(capsys):
+    np.show_config()
+    out = capsys.readouterr().out
+    assert "numpy-dive" in out
+    assert np.show_config(mode="dicts")["numpy-dive"]["profile"] in out

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""
+runtests.py: build numpy-dive and run its tests, or run code against it.
+
+numpy-dive is NumPy 2.4.6 + patches/ + the new files under numpy/. This driver
+assembles the source tree (build/src), builds one profile from site.cfg into
+build/PROFILE/ and installs it into build/PROFILE-install/, then runs the tests
+or your code with that build first on sys.path. It keeps its own virtual
+environment (.venv/) with pinned requirements and never touches the system NumPy.
+
+Examples:
+
+  python3 runtests.py                    build (default profile), run fast tests
+  python3 runtests.py -n 2               ... on two pytest-xdist workers
+  python3 runtests.py -m full            include tests marked slow
+  python3 runtests.py -t numpy/_core/tests/test_umath.py -- -k sqrt -x
+  python3 runtests.py --profile debug --build-only
+  python3 runtests.py --python doc/tour.py
+  python3 runtests.py --python -c "import numpy; numpy.show_config()"
+  python3 runtests.py --profile debug --shell   (the fork on PYTHONPATH)
+  python3 runtests.py --no-build --ipython
+
+Profiles (site.cfg): debug (-O0 -g3, asserts, no SIMD dispatch) and release
+(-O3, CPU dispatch like the wheels). Edit upstream files only through
+tools/patches.py (prepare / export / check). Arguments after `--` go to pytest.
+"""
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
+
+from dive import build, paths, profiles, testing, venv  # noqa: E402
+from dive.errors import DiveError  # noqa: E402
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="runtests.py", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    build_group = parser.add_argument_group("building")
+    build_group.add_argument(
+        "--profile", metavar="NAME",
+        help=f"build profile from site.cfg ({', '.join(profiles.available())}; "
+             f"default: {profiles.default_name()})")
+    build_group.add_argument("--no-build", action="store_true",
+                             help="use the existing build of the profile as it is")
+    build_group.add_argument("--build-only", "-b", action="store_true",
+                             help="build and install, then stop")
+    build_group.add_argument("-j", "--jobs", type=int, metavar="N",
+                             help="parallel compile jobs (default: ninja's choice)")
+    build_group.add_argument("--show-build-log", action="store_true",
+                             help="stream meson/ninja output instead of writing build/PROFILE.log")
+
+    test_group = parser.add_argument_group("testing")
+    test_group.add_argument(
+        "-t", "--tests", action="append", metavar="PATH",
+        help="test file, directory or node id; numpy/... means the installed copy "
+             "(repeatable; default: numpy and tools/tests)")
+    test_group.add_argument(
+        "-m", "--mode", default="fast", metavar="MODE",
+        help="'fast' (default: -m 'not slow'), 'full' (everything), or a pytest -m expression")
+    test_group.add_argument("-n", "--parallel", metavar="N",
+                            help="pytest-xdist workers (a number or 'auto')")
+    test_group.add_argument("-v", "--verbose", action="count", default=0,
+                            help="more verbose pytest output")
+
+    run_group = parser.add_argument_group("running code against the build")
+    run_group.add_argument("--python", nargs=argparse.REMAINDER, metavar="ARGS",
+                           help="run python with these arguments (FILE, -c CODE, or none "
+                                "for a prompt); must come last")
+    run_group.add_argument("--ipython", action="store_true",
+                           help="start IPython (installed into .venv on first use)")
+    run_group.add_argument("--shell", action="store_true",
+                           help="start $SHELL with the build on PYTHONPATH")
+
+    parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
+                        help="extra arguments for pytest, after --")
+    return parser.parse_args(argv)
+
+
+def run(cmd, env):
+    return subprocess.run([str(c) for c in cmd], env=env, cwd=paths.REPO).returncode
+
+
+def run_tests(args, python, site, env):
+    targets = args.tests or testing.default_targets()
+    extra = ["-" + "v" * args.verbose] if args.verbose else []
+    cmd = testing.pytest_command(
+        python, paths.PREPARED_TREE, site, targets=targets, mode=args.mode,
+        workers=args.parallel, extra_args=extra + args.pytest_args)
+    return run(cmd, env)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        profile = profiles.load(args.profile)
+        python = venv.ensure_venv()
+        if args.no_build:
+            site = build.site_packages(profile)
+        else:
+            site = build.build(profile, jobs=args.jobs, show_log=args.show_build_log)
+        if args.build_only:
+            print(f"numpy-dive ({profile.name}) is installed in {site}")
+            return 0
+        env = testing.test_environ(venv.environ(), site, profile.name)
+        if args.python is not None:
+            return run([python, *args.python], env)
+        if args.ipython:
+            venv.ensure_package("ipython")
+            return run([python, "-m", "IPython"], env)
+        if args.shell:
+            print(f"numpy-dive ({profile.name}) on PYTHONPATH; exit the shell to return")
+            return run([os.environ.get("SHELL", "/bin/bash")], env)
+        return run_tests(args, python, site, env)
+    except DiveError as exc:
+        print(f"runtests.py: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Export the prepared tree's commits to patches/, and check that the series applies.
+
+A patch file is ``git format-patch`` output whose message is a DEP-3 header::
+
+    Subject: [PATCH] <subject>
+
+    Description: <subject>
+     <why, from the commit message body>
+    Origin: vendor, numpy-dive
+    Forwarded: not-needed
+    ---
+    <diffstat and diff>
+
+so ``git am``, ``quilt push -a`` and ``patch -p1`` all take it.
+"""
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from . import paths, tree, upstream
+from .errors import DiveError
+from .gitutil import git, git_out
+
+ORIGIN = "vendor, numpy-dive"
+FORWARDED = "not-needed"
+_PATCH_NAME = re.compile(r"^\d{4}-.*\.patch$")
+
+
+def slug(subject):
+    """The file-name part git format-patch derives from a subject."""
+    text = re.sub(r"[^A-Za-z0-9._]+", "-", subject).strip("-.")
+    return text[:52].rstrip("-.") or "patch"
+
+
+def dep3_message(subject, body, sha):
+    """The commit body as a DEP-3 header; idempotent on an exported patch's body."""
+    body = body.strip()
+    if not body:
+        raise DiveError(
+            f"commit {sha[:12]} ({subject!r}) has no message body: say why the change "
+            "is needed; the body becomes the patch's Description (amend it in build/src).")
+    if not body.startswith("Description:"):
+        why = [f" {line}" if line.strip() else " ." for line in body.splitlines()]
+        body = "\n".join([f"Description: {subject}", *why])
+    for field, value in (("Origin", ORIGIN), ("Forwarded", FORWARDED)):
+        if not re.search(rf"^{field}:", body, flags=re.MULTILINE):
+            body += f"\n{field}: {value}"
+    return body
+
+
+def format_patch(src, sha):
+    """One commit as a patch file text with a DEP-3 header."""
+    subject = git_out(src, "log", "-1", "--format=%s", sha)
+    message = dep3_message(subject, git(src, "log", "-1", "--format=%b", sha).stdout, sha)
+    mail = git_out(src, "format-patch", "-1", "--stdout", "--zero-commit",
+                   "--no-signature", "--no-numbered", "--full-index", sha)
+    headers, rest = mail.split("\n\n", 1)
+    _, diff = ("\n" + rest).split("\n---\n", 1)
+    return f"{headers}\n\n{message}\n---\n{diff}\n"
+
+
+def export(src=paths.PREPARED_TREE, patches_dir=paths.PATCHES, pin=None):
+    """Write one NNNN-subject.patch per commit on top of ``upstream``, and series."""
+    src, patches_dir = Path(src), Path(patches_dir)
+    if not (src / ".git").is_dir():
+        raise DiveError(f"{src} is not prepared; run: python3 tools/patches.py prepare")
+    dirty = git_out(src, "status", "--porcelain", "--untracked-files=no")
+    if dirty:
+        raise DiveError(f"{src} has uncommitted edits; commit them there first:\n{dirty}")
+    commits = git_out(src, "rev-list", "--reverse", f"{tree.UPSTREAM_TAG}..HEAD").split()
+    texts = {}
+    for number, sha in enumerate(commits, start=1):
+        subject = git_out(src, "log", "-1", "--format=%s", sha)
+        texts[f"{number:04d}-{slug(subject)}.patch"] = format_patch(src, sha)
+    patches_dir.mkdir(exist_ok=True)
+    for old in patches_dir.iterdir():
+        if _PATCH_NAME.match(old.name) and old.name not in texts:
+            old.unlink()
+    for name, text in texts.items():
+        (patches_dir / name).write_text(text)
+    (patches_dir / "series").write_text("".join(f"{name}\n" for name in texts))
+    tree.record_state(src, tree.series_fingerprint(pin or upstream.read_pin(), patches_dir))
+    return list(texts)
+
+
+def _fresh_copy(sdist, workdir, name):
+    return upstream.unpack_sdist(sdist, Path(workdir) / name)
+
+
+def _check_git_am(sdist, workdir, patches_dir):
+    src = _fresh_copy(sdist, workdir, "git-am")
+    git(src, "init", "--quiet")
+    git(src, "add", "--all", "--force", ".")
+    git(src, "commit", "--quiet", "--no-verify", "-m", "upstream")
+    tree.apply_series(src, patches_dir)
+
+
+def _check_patch_p1(sdist, workdir, patches_dir):
+    src = _fresh_copy(sdist, workdir, "patch-p1")
+    for name in tree.read_series(patches_dir / "series"):
+        result = subprocess.run(
+            ["patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch",
+             "-i", str(patches_dir / name)], cwd=src, capture_output=True, text=True)
+        if result.returncode != 0:
+            failed = re.findall(r"patching file (\S+)\n(?:.*\n)*?.*FAILED", result.stdout)
+            files = ", ".join(failed) or "see below"
+            raise DiveError(f"patch -p1: {name} does not apply (file: {files}):\n"
+                            f"{result.stdout.strip()}")
+
+
+def _check_quilt(sdist, workdir, patches_dir):
+    src = _fresh_copy(sdist, workdir, "quilt")
+    env = {"QUILT_PATCHES": str(patches_dir), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(["quilt", "push", "-a", "-q"], cwd=src, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DiveError(f"quilt push -a failed:\n{result.stdout}{result.stderr}")
+
+
+def check(patches_dir=paths.PATCHES, pin=None, cache=None):
+    """Apply the series to fresh copies of the sdist with git am, patch -p1 and quilt.
+
+    Returns the names of the tools that accepted the series; quilt is skipped
+    (and left out of the list) when it is not installed.
+    """
+    patches_dir = Path(patches_dir).resolve()
+    sdist = upstream.fetch_sdist(pin or upstream.read_pin(), cache)
+    checkers = {"git am": _check_git_am, "patch -p1": _check_patch_p1}
+    if shutil.which("quilt"):
+        checkers["quilt push -a"] = _check_quilt
+    with tempfile.TemporaryDirectory(prefix="dive-check-") as workdir:
+        for check_one in checkers.values():
+            check_one(sdist, workdir, patches_dir)
+    return list(checkers)

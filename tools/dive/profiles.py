@@ -1,0 +1,61 @@
+"""Build profiles from site.cfg."""
+import configparser
+import shlex
+from dataclasses import dataclass
+
+from . import paths
+from .errors import DiveError
+
+_PREFIX = "profile:"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    meson_args: tuple
+
+    @property
+    def build_dir(self):
+        return paths.build_dir(self.name)
+
+    @property
+    def install_dir(self):
+        return paths.install_dir(self.name)
+
+
+def _read(site_cfg):
+    config = configparser.ConfigParser(interpolation=None)
+    if not config.read(site_cfg):
+        raise DiveError(f"cannot read {site_cfg}")
+    return config
+
+
+def _split_args(text):
+    return tuple(shlex.split(text or "", comments=True))
+
+
+def available(site_cfg=paths.SITE_CFG):
+    """Profile names in the order site.cfg lists them."""
+    config = _read(site_cfg)
+    return [s[len(_PREFIX):] for s in config.sections() if s.startswith(_PREFIX)]
+
+
+def default_name(site_cfg=paths.SITE_CFG):
+    return _read(site_cfg).get("local", "default-profile", fallback="release")
+
+
+def load(name=None, site_cfg=paths.SITE_CFG):
+    """The profile ``name`` (the default profile if None), with [local] args added."""
+    config = _read(site_cfg)
+    name = name or default_name(site_cfg)
+    section = _PREFIX + name
+    if not config.has_section(section):
+        known = ", ".join(available(site_cfg)) or "none"
+        raise DiveError(f"unknown profile {name!r}; {site_cfg.name} defines: {known}")
+    local_args = _split_args(config.get("local", "meson-args", fallback=""))
+    return Profile(
+        name=name,
+        description=config.get(section, "description", fallback=""),
+        meson_args=_split_args(config.get(section, "meson-args", fallback="")) + local_args,
+    )

@@ -1,0 +1,72 @@
+"""The driver's own virtual environment (.venv/) with pinned requirements.
+
+The system NumPy is never touched: the venv is created without system
+site-packages, and the fork is put on its path only by PYTHONPATH.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+
+from . import paths
+from .errors import DiveError
+
+REQUIREMENT_FILES = ("build.txt", "test.txt")
+_STAMP = "dive-requirements.sha256"
+
+
+def python_path(venv=paths.VENV):
+    return venv / "bin" / "python"
+
+
+def bin_dir(venv=paths.VENV):
+    return venv / "bin"
+
+
+def _requirements_digest():
+    digest = hashlib.sha256()
+    for name in REQUIREMENT_FILES:
+        digest.update((paths.REQUIREMENTS / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _run(cmd):
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    if subprocess.run(cmd).returncode != 0:
+        raise DiveError(f"command failed: {' '.join(str(c) for c in cmd)}")
+
+
+def ensure_venv(venv=paths.VENV):
+    """Create .venv if needed and install the pinned requirements when they change."""
+    python = python_path(venv)
+    if not python.exists():
+        _run([sys.executable, "-m", "venv", str(venv)])
+    stamp = venv / _STAMP
+    wanted = _requirements_digest()
+    if not stamp.exists() or stamp.read_text().strip() != wanted:
+        requirements = []
+        for name in REQUIREMENT_FILES:
+            requirements += ["-r", str(paths.REQUIREMENTS / name)]
+        _run([str(python), "-m", "pip", "install", "--quiet", *requirements])
+        stamp.write_text(wanted + "\n")
+    return python
+
+
+def ensure_package(package, venv=paths.VENV):
+    """Install an optional tool (e.g. ipython) into the venv on first use."""
+    python = python_path(venv)
+    module = package.replace("-", "_")
+    found = subprocess.run([str(python), "-c", f"import {module}"],
+                           capture_output=True).returncode == 0
+    if not found:
+        _run([str(python), "-m", "pip", "install", "--quiet", package])
+
+
+def environ(venv=paths.VENV, extra_path=()):
+    """Environment with the venv's bin/ first on PATH (cython, ninja, meson)."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(bin_dir(venv)), *map(str, extra_path),
+                                   env.get("PATH", "")])
+    env["VIRTUAL_ENV"] = str(venv)
+    env.pop("PYTHONHOME", None)
+    return env

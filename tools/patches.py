@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""The patch workflow of numpy-dive.
+
+Upstream NumPy files change only through patches/: edit them in the prepared
+tree build/src (a git repository: "upstream 2.4.6" + one commit per patch),
+commit there with a message that says why, then export.
+
+  prepare   make build/src from the pinned sdist + patches/series + the
+            numpy/ overlay (--force discards work in build/src that is not
+            exported)
+  export    write build/src's commits to patches/NNNN-subject.patch (DEP-3
+            header: Description from the commit message, Origin, Forwarded)
+            and rewrite patches/series in order
+  check     apply the series to fresh copies of the sdist with git am,
+            patch -p1 and quilt push -a (CI runs this)
+
+Typical session:
+
+  python3 tools/patches.py prepare
+  cd build/src && $EDITOR numpy/_core/meson.build && git commit -a
+  cd ../.. && python3 tools/patches.py export && git add patches/
+
+To change an existing patch: `git rebase -i upstream` in build/src, then export.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dive import patches, tree  # noqa: E402
+from dive.errors import DiveError  # noqa: E402
+
+
+def cmd_prepare(args):
+    src = tree.prepare(force=args.force)
+    print(f"{src} is ready ({len(tree.read_series())} patches applied)")
+
+
+def cmd_export(args):
+    names = patches.export()
+    print(f"exported {len(names)} patches to patches/:")
+    for name in names:
+        print(f"  {name}")
+
+
+def cmd_check(args):
+    tools = patches.check()
+    count = len(tree.read_series())
+    print(f"series OK: {count} patches apply cleanly with {', '.join(tools)}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="tools/patches.py", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    prepare = sub.add_parser("prepare", help="assemble build/src")
+    prepare.add_argument("--force", action="store_true",
+                         help="discard commits and edits in build/src that are not exported")
+    prepare.set_defaults(func=cmd_prepare)
+    sub.add_parser("export", help="write build/src's commits to patches/").set_defaults(
+        func=cmd_export)
+    sub.add_parser("check", help="check the series applies to a fresh sdist").set_defaults(
+        func=cmd_check)
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except DiveError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The fork's assembly pipeline: fetch, verify, prepare, patch, export, check."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import make_sdist
+
+from dive import patches, profiles, tree, upstream
+from dive.errors import DiveError
+from dive.gitutil import git, git_out
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def prepared(tmp_path, fake_upstream):
+    """A prepared tree of the fake upstream with an empty series and overlay."""
+    pin, cache = fake_upstream
+    patches_dir = tmp_path / "patches"
+    patches_dir.mkdir()
+    (patches_dir / "series").write_text("")
+    overlay = tmp_path / "repo" / "pkg"
+    overlay.mkdir(parents=True)
+    src = tree.prepare(tmp_path / "src", pin=pin, patches_dir=patches_dir,
+                       overlay_root=overlay, cache=cache)
+    return dict(src=src, pin=pin, cache=cache, patches_dir=patches_dir, overlay=overlay)
+
+
+def commit_edit(src, path, old, new, message):
+    target = src / path
+    target.write_text(target.read_text().replace(old, new))
+    git(src, "commit", "--quiet", "-am", message)
+
+
+def prepare_again(env, **kwargs):
+    return tree.prepare(env["src"], pin=env["pin"], patches_dir=env["patches_dir"],
+                        overlay_root=env["overlay"], cache=env["cache"], **kwargs)
+
+
+class TestFetch:
+    def test_hash_mismatch_stops_and_quarantines(self, tmp_path):
+        sdist = make_sdist(tmp_path / "pkg-1.0.tar.gz", {"a": "b"})
+        pin = upstream.Pin("1.0", "file:///nowhere/pkg-1.0.tar.gz", "0" * 64)
+        with pytest.raises(DiveError, match="sha256 mismatch") as excinfo:
+            upstream.fetch_sdist(pin, cache=tmp_path)
+        assert upstream.sha256_of(tmp_path / "pkg-1.0.tar.gz.rejected") in str(excinfo.value)
+        assert not sdist.exists()
+
+    def test_download_failure_is_clear(self, tmp_path):
+        pin = upstream.Pin("1.0", f"file://{tmp_path}/missing/pkg-1.0.tar.gz", "0" * 64)
+        with pytest.raises(DiveError, match="could not download the NumPy sdist"):
+            upstream.fetch_sdist(pin, cache=tmp_path / "cache")
+        assert not list((tmp_path / "cache").iterdir())
+
+    def test_download_then_verify(self, tmp_path):
+        source = make_sdist(tmp_path / "pkg-1.0.tar.gz", {"a": "b"})
+        pin = upstream.Pin("1.0", source.as_uri(), upstream.sha256_of(source))
+        cached = upstream.fetch_sdist(pin, cache=tmp_path / "cache")
+        assert cached.read_bytes() == source.read_bytes()
+
+    def test_real_pin_is_well_formed(self):
+        pin = upstream.read_pin()
+        assert pin.filename == f"numpy-{pin.version}.tar.gz"
+        assert re.fullmatch("[0-9a-f]{64}", pin.sha256)
+
+
+class TestPrepare:
+    def test_tree_is_git_repo_with_upstream_commit(self, prepared):
+        src = prepared["src"]
+        assert git_out(src, "log", "--format=%s") == "upstream 1.0"
+        assert git_out(src, "rev-parse", "HEAD") == git_out(src, "rev-parse", tree.UPSTREAM_TAG)
+        assert (src / "pkg" / "core.py").read_text() == "def answer():\n    return 41\n"
+
+    def test_overlay_is_symlinked_and_pruned(self, prepared):
+        new_file = prepared["overlay"] / "sub" / "new.py"
+        new_file.parent.mkdir()
+        new_file.write_text("x = 1\n")
+        src = prepare_again(prepared)
+        link = src / "pkg" / "sub" / "new.py"
+        assert link.is_symlink() and link.resolve() == new_file.resolve()
+        assert git_out(src, "status", "--porcelain") == ""
+        new_file.unlink()
+        prepare_again(prepared)
+        assert not link.is_symlink()
+
+    def test_overlay_may_not_shadow_upstream(self, prepared):
+        (prepared["overlay"] / "core.py").write_text("evil = True\n")
+        with pytest.raises(DiveError, match="pkg/core.py exists in upstream"):
+            prepare_again(prepared)
+
+    def test_patch_that_does_not_apply_names_patch_and_file(self, prepared):
+        src = prepared["src"]
+        commit_edit(src, "pkg/core.py", "41", "42", "Fix the answer\n\nIt was off by one.")
+        patches.export(src, prepared["patches_dir"], pin=prepared["pin"])
+        (name,) = tree.read_series(prepared["patches_dir"] / "series")
+        patch = prepared["patches_dir"] / name
+        patch.write_text(patch.read_text().replace("return 41", "return 40"))
+        with pytest.raises(DiveError) as excinfo:
+            prepare_again(prepared, force=True)
+        assert name in str(excinfo.value) and "pkg/core.py" in str(excinfo.value)
+        with pytest.raises(DiveError, match=f"{name}.*pkg/core.py"):
+            patches.check(prepared["patches_dir"], pin=prepared["pin"],
+                          cache=prepared["cache"])
+
+    def test_missing_patch_file(self, prepared):
+        (prepared["patches_dir"] / "series").write_text("0001-gone.patch\n")
+        with pytest.raises(DiveError, match="lists 0001-gone.patch"):
+            prepare_again(prepared, force=True)
+
+    def test_unexported_work_blocks_reapply(self, prepared):
+        src = prepared["src"]
+        commit_edit(src, "README", "tiny", "small", "Reword\n\nClearer.")
+        (name,) = patches.export(src, prepared["patches_dir"], pin=prepared["pin"])
+        commit_edit(src, "pkg/core.py", "41", "42", "Fix the answer\n\nOff by one.")
+        patch = prepared["patches_dir"] / name
+        patch.write_text(patch.read_text().replace("Clearer.", "Changed elsewhere."))
+        with pytest.raises(DiveError, match="1 commit\\(s\\) not exported"):
+            prepare_again(prepared)
+        prepare_again(prepared, force=True)
+        assert git_out(src, "log", "--format=%s").splitlines() == ["Reword", "upstream 1.0"]
+        assert (src / "pkg" / "core.py").read_text().endswith("return 41\n")
+
+
+class TestExport:
+    def test_export_writes_dep3_patches_and_series(self, prepared):
+        src, patches_dir = prepared["src"], prepared["patches_dir"]
+        commit_edit(src, "pkg/core.py", "41", "42", "Fix the answer\n\nIt was off by one.")
+        commit_edit(src, "README", "tiny", "small", "Reword the README\n\nClearer.\n\nTwo.")
+        names = patches.export(src, patches_dir, pin=prepared["pin"])
+        assert names == ["0001-Fix-the-answer.patch", "0002-Reword-the-README.patch"]
+        assert tree.read_series(patches_dir / "series") == names
+        text = (patches_dir / names[1]).read_text()
+        assert "Subject: [PATCH] Reword the README\n" in text
+        assert ("Description: Reword the README\n Clearer.\n .\n Two.\n"
+                "Origin: vendor, numpy-dive\nForwarded: not-needed\n---\n") in text
+
+    def test_export_roundtrip_is_stable(self, prepared):
+        src, patches_dir = prepared["src"], prepared["patches_dir"]
+        commit_edit(src, "pkg/core.py", "41", "42", "Fix the answer\n\nIt was off by one.")
+        (name,) = patches.export(src, patches_dir, pin=prepared["pin"])
+        first = (patches_dir / name).read_text()
+        prepare_again(prepared, force=True)
+        (patches_dir / "series").write_text(f"# reapply\n{name}\n")
+        prepare_again(prepared)
+        assert (src / "pkg" / "core.py").read_text().endswith("return 42\n")
+        patches.export(src, patches_dir, pin=prepared["pin"])
+        assert (patches_dir / name).read_text() == first
+
+    def test_series_accepted_by_git_am_patch_and_quilt(self, prepared):
+        src = prepared["src"]
+        commit_edit(src, "pkg/core.py", "41", "42", "Fix the answer\n\nIt was off by one.")
+        commit_edit(src, "pkg/meson.build", "core", "core2", "Rename\n\nBecause.")
+        patches.export(src, prepared["patches_dir"], pin=prepared["pin"])
+        tools = patches.check(prepared["patches_dir"], pin=prepared["pin"],
+                              cache=prepared["cache"])
+        assert tools[:2] == ["git am", "patch -p1"]
+
+    def test_commit_without_reason_is_refused(self, prepared):
+        commit_edit(prepared["src"], "README", "tiny", "small", "No reason given")
+        with pytest.raises(DiveError, match="has no message body"):
+            patches.export(prepared["src"], prepared["patches_dir"], pin=prepared["pin"])
+
+    def test_uncommitted_edit_is_refused(self, prepared):
+        (prepared["src"] / "README").write_text("edited\n")
+        with pytest.raises(DiveError, match="uncommitted edits"):
+            patches.export(prepared["src"], prepared["patches_dir"], pin=prepared["pin"])
+
+
+class TestProfiles:
+    def test_known_profiles(self):
+        assert {"debug", "release"} <= set(profiles.available())
+        debug = profiles.load("debug")
+        assert "-Dbuildtype=debug" in debug.meson_args
+        assert "-Ddisable-optimization=true" in debug.meson_args
+        assert debug.build_dir.name == "debug"
+        assert debug.install_dir.name == "debug-install"
+        assert "-Dbuildtype=release" in profiles.load("release").meson_args
+
+    def test_unknown_profile_lists_known_ones(self):
+        with pytest.raises(DiveError, match="unknown profile 'fast'.*debug, release"):
+            profiles.load("fast")
+
+    def test_runtests_rejects_unknown_profile(self):
+        result = subprocess.run(
+            [sys.executable, str(REPO / "runtests.py"), "--profile", "nope", "--no-build"],
+            capture_output=True, text=True)
+        assert result.returncode == 2
+        assert "unknown profile 'nope'" in result.stderr
+        assert "debug" in result.stderr and "release" in result.stderr
