@@ -66,6 +66,10 @@ def parse_args(argv):
                             help="pytest-xdist workers (a number or 'auto')")
     test_group.add_argument("-v", "--verbose", action="count", default=0,
                             help="more verbose pytest output")
+    test_group.add_argument(
+        "--compare-stock", action="store_true",
+        help="first run the same upstream tests against the system's stock NumPy, then "
+             "fail if any test that passed there does not pass on the fork")
 
     run_group = parser.add_argument_group("running code against the build")
     run_group.add_argument("--python", nargs=argparse.REMAINDER, metavar="ARGS",
@@ -85,9 +89,31 @@ def run(cmd, env):
     return subprocess.run([str(c) for c in cmd], env=env, cwd=paths.REPO).returncode
 
 
+def run_stock_tests(args, python, targets):
+    """Record upstream's outcomes on stock NumPy; its output goes to a log file."""
+    stock_site = testing.stock_numpy_site()
+    cmd = testing.stock_command(python, paths.PREPARED_TREE, stock_site, targets=targets,
+                                mode=args.mode, workers=args.parallel)
+    log = testing.STOCK_OUTCOMES.with_suffix(".log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    print(f"Running upstream's tests against stock NumPy ({stock_site / 'numpy'}) ...",
+          end=" ", flush=True)
+    with open(log, "w") as out:
+        subprocess.run(cmd, env=testing.test_environ(venv.environ(), stock_site, "stock"),
+                       cwd=paths.REPO, stdout=out, stderr=subprocess.STDOUT)
+    lines = log.read_text().strip().splitlines()
+    print(lines[-1].strip("= ") if lines else "no output", f"(log: {log})", flush=True)
+    if not testing.STOCK_OUTCOMES.exists():
+        raise DiveError(f"the stock NumPy run recorded no outcomes; see {log}")
+
+
 def run_tests(args, python, site, env):
     targets = args.tests or testing.default_targets()
     extra = ["-" + "v" * args.verbose] if args.verbose else []
+    if args.compare_stock:
+        testing.STOCK_OUTCOMES.unlink(missing_ok=True)
+        run_stock_tests(args, python, targets)
+        extra += testing.compare_args()
     cmd = testing.pytest_command(
         python, paths.PREPARED_TREE, site, targets=targets, mode=args.mode,
         workers=args.parallel, extra_args=extra + args.pytest_args)

@@ -1,6 +1,11 @@
 """numpy-dive identifies itself: version label and build profile."""
 import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 
 import numpy as np
 
@@ -30,8 +35,33 @@ def test_profile_matches_buildtype():
         assert fork["buildtype"] == expected
 
 
+@pytest.mark.filterwarnings("ignore:Install `pyyaml`")
 def test_show_config_prints_profile(capsys):
     np.show_config()
     out = capsys.readouterr().out
     assert "numpy-dive" in out
     assert np.show_config(mode="dicts")["numpy-dive"]["profile"] in out
+
+
+def _first_dwarf_producer(shared_object):
+    """The compiler flags DWARF records for the first compile unit, or None."""
+    readelf = shutil.which("readelf")
+    if readelf is None:
+        pytest.skip("readelf (binutils) is not installed")
+    with subprocess.Popen([readelf, "--debug-dump=info", shared_object],
+                          stdout=subprocess.PIPE, text=True) as proc:
+        for line in proc.stdout:
+            if "DW_AT_producer" in line:
+                proc.kill()
+                return line
+    return None
+
+
+def test_compiled_with_profile_flags():
+    fork = np.show_config(mode="dicts")["numpy-dive"]
+    (umath,) = Path(np._core.__file__).parent.glob("_multiarray_umath*.so")
+    producer = _first_dwarf_producer(str(umath))
+    if fork["buildtype"] == "debug":
+        assert producer is not None and " -O0" in producer and " -g3" in producer
+    else:
+        assert producer is None or " -O0" not in producer

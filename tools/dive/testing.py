@@ -1,7 +1,11 @@
-"""Assemble the pytest command line that runs the fork's and upstream's tests."""
+"""Assemble the pytest command lines that run the fork's and upstream's tests."""
+import json
+import subprocess
+import sys
 from pathlib import Path
 
-from . import paths
+from . import paths, upstream
+from .errors import DiveError
 from .pytest_fork_guard import SITE_ENV
 
 # Upstream tests that cannot pass on the fork, each with its reason. Keep it
@@ -39,21 +43,27 @@ def default_targets():
     return ["numpy", "tools/tests"]
 
 
-def pytest_command(python, src, site, *, targets, mode="fast", workers=None,
-                   extra_args=()):
+def _pytest_base(python, src, rootdir, mode, workers):
+    """pytest with upstream's pytest.ini (warnings are errors) and the mode's markers."""
     cmd = [str(python), "-P", "-m", "pytest",
-           "-c", str(Path(src) / "pytest.ini"), "--rootdir", str(site),
-           "-p", "dive.pytest_fork_guard"]
+           "-c", str(Path(src) / "pytest.ini"), "--rootdir", str(rootdir)]
     expression = marker_expression(mode)
     if expression:
         cmd += ["-m", expression]
     if workers:
         cmd += ["-n", str(workers)]
-    for node in DESELECTED:
-        cmd += ["--deselect", resolve_target(node, site)]
-    cmd += [resolve_target(t, site) for t in targets]
-    cmd += list(extra_args)
     return cmd
+
+
+def pytest_command(python, src, site, *, targets, mode="fast", workers=None,
+                   extra_args=()):
+    """The fork's session: the guard plugin, the deselections, the targets."""
+    cmd = _pytest_base(python, src, site, mode, workers)
+    cmd += ["-p", "dive.pytest_fork_guard"]
+    for node in DESELECTED:
+        cmd += ["--deselect", node]   # node ids are relative to --rootdir
+    cmd += [resolve_target(t, site) for t in targets]
+    return cmd + list(extra_args)
 
 
 def test_environ(base_env, site, profile_name):
@@ -63,3 +73,47 @@ def test_environ(base_env, site, profile_name):
     env["PYTHONPATH"] = f"{site}:{paths.REPO / 'tools'}"
     env[SITE_ENV] = str(site)
     return env
+
+
+STOCK_SITE = paths.BUILD / "stock"
+STOCK_OUTCOMES = paths.BUILD / "test-results" / "stock.json"
+
+
+def stock_numpy_site(system_python=sys.executable):
+    """A directory holding only a link to the system's stock NumPy, for PYTHONPATH.
+
+    The stock NumPy must be the pinned upstream release, or the comparison
+    would measure the wrong reference.
+    """
+    probe = subprocess.run(
+        [system_python, "-c", "import json, numpy; "
+         "print(json.dumps([numpy.__version__, numpy.__path__[0]]))"],
+        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    if probe.returncode != 0:
+        raise DiveError(f"no stock NumPy importable by {system_python}:\n"
+                        f"{probe.stderr.strip()}")
+    version, location = json.loads(probe.stdout)
+    pinned = upstream.read_pin().version
+    if version != pinned:
+        raise DiveError(f"stock NumPy at {location} is {version}, not the pinned {pinned}")
+    STOCK_SITE.mkdir(parents=True, exist_ok=True)
+    link = STOCK_SITE / "numpy"
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(location)
+    return STOCK_SITE
+
+
+def stock_command(python, src, stock_site, *, targets, mode, workers):
+    """Upstream's tests (the numpy/ targets only) against stock NumPy, recording outcomes."""
+    numpy_targets = [t for t in targets if t.startswith("numpy")]
+    if not numpy_targets:
+        raise DiveError("--compare-stock needs numpy/... test targets")
+    cmd = _pytest_base(python, src, stock_site, mode, workers)
+    cmd += ["-q", "-p", "no:cacheprovider", "-p", "dive.pytest_outcomes",
+            "--dive-record-outcomes", str(STOCK_OUTCOMES)]
+    return cmd + [resolve_target(t, stock_site) for t in numpy_targets]
+
+
+def compare_args():
+    return ["-p", "dive.pytest_outcomes", "--dive-compare-outcomes", str(STOCK_OUTCOMES)]

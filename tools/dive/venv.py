@@ -62,11 +62,10 @@ def ensure_package(package, venv=paths.VENV):
         _run([str(python), "-m", "pip", "install", "--quiet", package])
 
 
-def environ(venv=paths.VENV, extra_path=()):
+def environ(venv=paths.VENV):
     """Environment with the venv's bin/ first on PATH (cython, ninja, meson)."""
     env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(bin_dir(venv)), *map(str, extra_path),
-                                   env.get("PATH", "")])
+    env["PATH"] = os.pathsep.join([str(bin_dir(venv)), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(venv)
     env.pop("PYTHONHOME", None)
     return env

@@ -1,0 +1,28 @@
+"""A short tour of numpy-dive; run it with `python3 runtests.py --python doc/tour.py`.
+
+It grows as features land: each section shows one thing the fork adds.
+"""
+import sys
+
+import numpy as np
+
+
+def section(title):
+    print(f"\n== {title} ==")
+
+
+section("Which NumPy is this?")
+fork = np.show_config(mode="dicts")["numpy-dive"]
+print(f"numpy {np.__version__} (upstream {fork['upstream']}), "
+      f"profile {fork['profile']!r}, meson buildtype {fork['buildtype']!r}")
+print(f"imported from {np.__file__}")
+print(f"python {sys.version.split()[0]} at {sys.executable}")
+
+section("Stock NumPy behaviour is unchanged")
+a = np.arange(12, dtype=np.float64).reshape(3, 4)
+print("a =", a.tolist())
+print("a.sum(axis=0) =", a.sum(axis=0).tolist())
+print("a.var() =", a.var())
+
+section("Where to go next")
+print("doc/building.rst: profiles and the patch workflow")

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian packages numpy-dive's tooling uses, if they are missing.
+# Python packages are not installed here: runtests.py keeps them in .venv/.
+#   ccache  keeps rebuilds cheap, even after build/ is wiped (meson uses it when found)
+#   quilt   one of the three tools the patch series is checked against
+#   libopenblas64-pthread-dev  ILP64 BLAS/LAPACK like the stock wheels (site.cfg [local])
+#   git, patch, gcc, g++, pkg-config  the prepared tree, the series check, the compilers
+set -euo pipefail
+
+needed=()
+for tool in ccache:ccache quilt:quilt git:git patch:patch gcc:gcc g++:g++ \
+            pkg-config:pkg-config; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || needed+=("${tool##*:}")
+done
+if ! pkg-config --exists openblas64 2>/dev/null; then
+    needed+=(libopenblas64-pthread-dev)
+fi
+if ((${#needed[@]} == 0)); then
+    exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+    echo "bootstrap: please install these Debian packages: ${needed[*]}" >&2
+    exit 1
+fi
+echo "bootstrap: installing ${needed[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
