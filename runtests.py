@@ -12,6 +12,8 @@ Examples:
 
   python3 runtests.py                    build (default profile), run fast tests
   python3 runtests.py -n 2               ... on two pytest-xdist workers
+  python3 runtests.py -n 2 --compare-stock   ... and check every upstream test
+                                         that passes on stock NumPy passes here
   python3 runtests.py -m full            include tests marked slow
   python3 runtests.py -t numpy/_core/tests/test_umath.py -- -k sqrt -x
   python3 runtests.py --profile debug --build-only
@@ -107,13 +109,13 @@ def run_stock_tests(args, python, targets):
         raise DiveError(f"the stock NumPy run recorded no outcomes; see {log}")
 
 
-def run_tests(args, python, site, env):
+def run_tests(args, profile, python, site, env):
     targets = args.tests or testing.default_targets()
     extra = ["-" + "v" * args.verbose] if args.verbose else []
     if args.compare_stock:
         testing.STOCK_OUTCOMES.unlink(missing_ok=True)
         run_stock_tests(args, python, targets)
-        extra += testing.compare_args()
+        extra += testing.compare_args(profile)
     cmd = testing.pytest_command(
         python, paths.PREPARED_TREE, site, targets=targets, mode=args.mode,
         workers=args.parallel, extra_args=extra + args.pytest_args)
@@ -141,7 +143,7 @@ def main(argv=None):
         if args.shell:
             print(f"numpy-dive ({profile.name}) on PYTHONPATH; exit the shell to return")
             return run([os.environ.get("SHELL", "/bin/bash")], env)
-        return run_tests(args, python, site, env)
+        return run_tests(args, profile, python, site, env)
     except DiveError as exc:
         print(f"runtests.py: error: {exc}", file=sys.stderr)
         return 2

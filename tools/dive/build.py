@@ -40,6 +40,9 @@ class _Step:
         self.log_path = paths.BUILD / f"{profile.name}.log"
         self.show_log = show_log
         self.env = venv.environ()
+        # Compile commands name paths inside this checkout; relative to it,
+        # another clone (CI's) finds the same ccache entries.
+        self.env.setdefault("CCACHE_BASEDIR", str(paths.REPO))
 
     def run(self, title, cmd):
         start = time.monotonic()

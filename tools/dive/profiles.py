@@ -14,6 +14,7 @@ class Profile:
     name: str
     description: str
     meson_args: tuple
+    without_simd_tests: tuple = ()
 
     @property
     def build_dir(self):
@@ -58,4 +59,6 @@ def load(name=None, site_cfg=paths.SITE_CFG):
         name=name,
         description=config.get(section, "description", fallback=""),
         meson_args=_split_args(config.get(section, "meson-args", fallback="")) + local_args,
+        without_simd_tests=_split_args(config.get(section, "without-simd-tests",
+                                                  fallback="")),
     )

@@ -13,7 +13,7 @@ import pytest
 
 from .testing import DESELECTED
 
-_RESULT = pytest.StashKey[tuple]()   # (tests checked, regressions)
+_RESULT = pytest.StashKey[tuple]()   # what compare() returns
 
 
 def pytest_addoption(parser):
@@ -23,6 +23,10 @@ def pytest_addoption(parser):
     group.addoption("--dive-compare-outcomes", metavar="FILE",
                     help="fail if a test that passed in the run recorded in FILE "
                          "does not pass in this session")
+    group.addoption("--dive-may-skip", metavar="NODEID_PREFIX", action="append",
+                    default=[],
+                    help="tests under this prefix may be skipped or not run here "
+                         "(a profile without SIMD code); failures still count")
 
 
 def _outcome(report):
@@ -75,29 +79,43 @@ def pytest_sessionfinish(session):
         Path(path).write_text(json.dumps(recorder.outcomes, indent=0, sort_keys=True))
     reference = config.getoption("--dive-compare-outcomes")
     if reference:
-        checked, regressions = compare(json.loads(Path(reference).read_text()), recorder)
-        config.stash[_RESULT] = (checked, regressions)
+        may_skip = config.getoption("--dive-may-skip")
+        result = compare(json.loads(Path(reference).read_text()), recorder, may_skip)
+        config.stash[_RESULT] = result
+        regressions = result[1]
         if regressions and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 
-def compare(reference_outcomes, recorder):
-    """(number of tests checked, [(node id, outcome here)] that regressed)."""
+def compare(reference_outcomes, recorder, may_skip=()):
+    """(tests checked, [(node id, outcome here)] that regressed, tests allowed to skip)."""
     checked = [nodeid for nodeid, outcome in sorted(reference_outcomes.items())
                if outcome == "passed" and nodeid not in DESELECTED]
-    regressions = [(nodeid, recorder.outcome(nodeid)) for nodeid in checked
-                   if recorder.outcome(nodeid) != "passed"]
-    return len(checked), regressions
+    regressions, allowed = [], 0
+    for nodeid in checked:
+        outcome = recorder.outcome(nodeid)
+        if outcome == "passed":
+            continue
+        if outcome in ("skipped", "not run") and nodeid.startswith(tuple(may_skip)):
+            allowed += 1
+        else:
+            regressions.append((nodeid, outcome))
+    return len(checked), regressions, allowed
 
 
 def pytest_terminal_summary(terminalreporter, config):
     if _RESULT not in config.stash:
         return
-    checked, regressions = config.stash[_RESULT]
+    checked, regressions, allowed = config.stash[_RESULT]
     terminalreporter.section("comparison with stock NumPy")
     for nodeid, reason in DESELECTED.items():
         terminalreporter.line(f"deselected on purpose: {nodeid}: {reason}")
+    if allowed:
+        prefixes = " ".join(config.getoption("--dive-may-skip"))
+        terminalreporter.line(f"{allowed} tests of SIMD code not built by this profile "
+                              f"were skipped or not run ({prefixes})")
+        checked -= allowed
     if regressions:
         terminalreporter.line(f"{len(regressions)} of the {checked} tests that passed on "
                               "stock NumPy do not pass on the fork:", red=True)

@@ -115,5 +115,8 @@ def stock_command(python, src, stock_site, *, targets, mode, workers):
     return cmd + [resolve_target(t, stock_site) for t in numpy_targets]
 
 
-def compare_args():
-    return ["-p", "dive.pytest_outcomes", "--dive-compare-outcomes", str(STOCK_OUTCOMES)]
+def compare_args(profile):
+    args = ["-p", "dive.pytest_outcomes", "--dive-compare-outcomes", str(STOCK_OUTCOMES)]
+    for prefix in profile.without_simd_tests:
+        args += ["--dive-may-skip", prefix]
+    return args

@@ -34,3 +34,8 @@ def fake_upstream(tmp_path):
     sdist = make_sdist(cache / "pkg-1.0.tar.gz", UPSTREAM_FILES)
     pin = upstream.Pin("1.0", "file:///nowhere/pkg-1.0.tar.gz", upstream.sha256_of(sdist))
     return pin, cache
+
+
+def pytest_configure(config):
+    # numpy's conftest registers `slow` too, but only for sessions that collect numpy/
+    config.addinivalue_line("markers", "slow: takes minutes (run with -m full)")
