@@ -11,7 +11,7 @@ import sys
 from . import paths
 from .errors import DiveError
 
-REQUIREMENT_FILES = ("build.txt", "test.txt")
+REQUIREMENT_FILES = ("build.txt", "test.txt", "without-deps.txt")
 _STAMP = "dive-requirements.sha256"
 
 
@@ -45,9 +45,13 @@ def ensure_venv(venv=paths.VENV):
     wanted = _requirements_digest()
     if not stamp.exists() or stamp.read_text().strip() != wanted:
         requirements = []
-        for name in REQUIREMENT_FILES:
+        for name in REQUIREMENT_FILES[:-1]:
             requirements += ["-r", str(paths.REQUIREMENTS / name)]
         _run([str(python), "-m", "pip", "install", "--quiet", *requirements])
+        # Wheels built against stock NumPy, used by tests on the fork: their
+        # numpy requirement must not pull stock NumPy into the venv.
+        _run([str(python), "-m", "pip", "install", "--quiet", "--no-deps",
+              "-r", str(paths.REQUIREMENTS / REQUIREMENT_FILES[-1])])
         stamp.write_text(wanted + "\n")
     return python
 

@@ -1,0 +1,89 @@
+"""Speed of ndarray.kurtosis against a.sum() and scipy.stats.kurtosis, as ratios.
+
+Run against the release build:
+
+    python3 runtests.py --python benchmarks/kurtosis_ratios.py
+
+Each ratio is measured in this one run: the fork's kurtosis and a.sum() in this
+process (best of several repeats), scipy.stats.kurtosis in a second process
+with the system's stock NumPy and SciPy on the same data (saved to a .npy).
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import timeit
+
+import numpy as np
+
+REPEATS = 7
+# The interpreter the venv was made from: it has the system's stock NumPy and SciPy.
+STOCK_PYTHON = getattr(sys, "_base_executable", None) or "python3"
+
+SCIPY_TIMER = """
+import json, sys, timeit
+import numpy as np
+from scipy import stats
+a = np.load(sys.argv[1])
+axis = json.loads(sys.argv[2])
+best = min(timeit.repeat(lambda: stats.kurtosis(a, axis=axis), number=1, repeat=int(sys.argv[3])))
+print(best)
+"""
+
+
+def best_time(func):
+    func()
+    return min(timeit.repeat(func, number=1, repeat=REPEATS))
+
+
+def scipy_time(a, axis):
+    """scipy.stats.kurtosis on `a` with stock NumPy, in a second process."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "data.npy")
+        np.save(path, a)
+        result = subprocess.run(
+            [STOCK_PYTHON, "-c", SCIPY_TIMER, path, json.dumps(axis), str(REPEATS)],
+            env=env, capture_output=True, text=True, cwd=tmp)
+    if result.returncode != 0:
+        return None, result.stderr.strip().splitlines()[-1]
+    return float(result.stdout), None
+
+
+def report(label, ours, reference, reference_name, limit=None):
+    ratio = ours / reference
+    verdict = "" if limit is None else ("  ok" if ratio <= limit else f"  OVER {limit}x")
+    print(f"{label:<42} {ours * 1e3:8.2f} ms  {ratio:6.2f}x {reference_name}{verdict}")
+
+
+def main():
+    fork = np.show_config(mode="dicts")["numpy-dive"]
+    print(f"numpy {np.__version__} ({fork['profile']} profile); best of {REPEATS}")
+    rng = np.random.default_rng(0)
+
+    flat = rng.standard_normal(10_000_000)
+    report("a.kurtosis(), 1e7 float64", best_time(flat.kurtosis),
+           best_time(flat.sum), "a.sum()", limit=2.0)
+    grid = rng.standard_normal((1000, 10000))
+    for axis in (0, -1):
+        report(f"a.kurtosis(axis={axis}), (1000, 10000) float64",
+               best_time(lambda: grid.kurtosis(axis=axis)),
+               best_time(lambda: grid.sum(axis=axis)), f"a.sum(axis={axis})", limit=2.5)
+
+    for label, data, axis, ours in (
+            ("1e7 float64, axis=None", flat, None, flat.kurtosis),
+            ("(1000, 10000), axis=0", grid, 0, lambda: grid.kurtosis(axis=0))):
+        theirs, error = scipy_time(data, axis)
+        if theirs is None:
+            print(f"scipy.stats.kurtosis, {label}: not measured ({error})")
+            continue
+        mine = best_time(ours)
+        print(f"{'scipy / fork, ' + label:<42} {theirs * 1e3:8.2f} ms  "
+              f"{theirs / mine:6.2f}x faster than scipy.stats.kurtosis"
+              f"{'  ok' if theirs / mine >= 10 else '  UNDER 10x'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

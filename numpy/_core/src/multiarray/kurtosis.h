@@ -1,0 +1,10 @@
+#ifndef NUMPY_CORE_SRC_MULTIARRAY_KURTOSIS_H_
+#define NUMPY_CORE_SRC_MULTIARRAY_KURTOSIS_H_
+
+/* ndarray.kurtosis(axis=None, dtype=None, out=None, keepdims=False, *,
+ *                  fisher=True, bias=True, where=True) */
+NPY_NO_EXPORT PyObject *
+array_kurtosis(PyArrayObject *self, PyObject *const *args, Py_ssize_t len_args,
+               PyObject *kwnames);
+
+#endif  /* NUMPY_CORE_SRC_MULTIARRAY_KURTOSIS_H_ */

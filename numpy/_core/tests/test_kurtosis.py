@@ -1,0 +1,323 @@
+"""ndarray.kurtosis / np.kurtosis (numpy-dive): semantics, accuracy, edge cases."""
+import math
+import tracemalloc
+import warnings
+from fractions import Fraction
+
+import pytest
+
+import numpy as np
+from numpy.exceptions import AxisError
+from numpy.testing import assert_allclose, assert_array_equal, assert_equal
+
+
+def exact_kurtosis(values, fisher=True, bias=True):
+    """The statistic in exact rational arithmetic, rounded once at the end."""
+    xs = [Fraction(float(v)) for v in values]
+    n = len(xs)
+    mean = sum(xs) / n
+    m2 = sum((x - mean) ** 2 for x in xs) / n
+    m4 = sum((x - mean) ** 4 for x in xs) / n
+    g2 = m4 / m2 ** 2 - 3
+    if not bias:
+        g2 = ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
+    return float(g2 + (0 if fisher else 3))
+
+
+def reference_along(a, axis, **kwargs):
+    """exact_kurtosis applied to every 1-D slice along ``axis``."""
+    return np.apply_along_axis(lambda v: exact_kurtosis(v, **kwargs), axis, a)
+
+
+class TestKnownValues:
+    def test_scipy_values(self):
+        assert_equal(np.kurtosis([1., 2., 3., 4.]), -1.36)
+        assert_equal(np.array([1., 2., 3., 4.]).kurtosis(fisher=False), 1.64)
+        mathworks = [1.165, 0.6268, 0.0751, 0.3516, -0.6965]
+        assert_allclose(np.kurtosis(mathworks, fisher=False), 2.1658856802973,
+                        rtol=1e-13)
+        assert_allclose(np.kurtosis(mathworks, fisher=False, bias=False),
+                        3.663542721189047, rtol=1e-13)
+
+    def test_unbiased(self):
+        assert_allclose(np.kurtosis([1, 2, 3, 4, 5], bias=False), -1.2, rtol=1e-14)
+        assert_allclose(np.kurtosis([1, 2, 2, 3], bias=False), 1.5, rtol=1e-14)
+        excel = [3, 4, 5, 2, 3, 4, 5, 6, 4, 7]
+        assert_allclose(np.kurtosis(excel, bias=False), exact_kurtosis(excel, bias=False),
+                        rtol=1e-14)
+
+    @pytest.mark.parametrize("fisher", [True, False])
+    @pytest.mark.parametrize("bias", [True, False])
+    def test_matches_exact_on_random_data(self, fisher, bias):
+        x = np.random.default_rng(1).standard_normal(1000)
+        assert_allclose(x.kurtosis(fisher=fisher, bias=bias),
+                        exact_kurtosis(x, fisher=fisher, bias=bias), rtol=1e-13)
+
+    def test_matches_scipy(self):
+        stats = pytest.importorskip("scipy.stats")
+        x = np.random.default_rng(2).gamma(2.0, size=(4, 5, 60))
+        for axis in (0, 1, -1):
+            for bias in (True, False):
+                assert_allclose(x.kurtosis(axis=axis, bias=bias),
+                                stats.kurtosis(x, axis=axis, bias=bias), rtol=1e-12)
+
+
+class TestAccuracy:
+    @pytest.mark.parametrize("offset", [1e6, 1e8, 1e12])
+    def test_large_offset(self, offset):
+        x = np.random.default_rng(3).standard_normal(1000) + offset
+        assert_allclose(x.kurtosis(), exact_kurtosis(x), rtol=1e-12)
+
+    def test_uniform_with_offset(self):
+        x = np.random.default_rng(4).random(4096) + 1e6
+        assert_allclose(x.kurtosis(), exact_kurtosis(x), rtol=1e-12)
+
+    def test_near_constant(self):
+        x = np.array([5.] * 7 + [5 + 1e-13])
+        assert_allclose(x.kurtosis(bias=False), exact_kurtosis(x, bias=False),
+                        rtol=1e-12)
+        y = np.array([1, 1 + 2.**-52] * 8)
+        assert_equal(y.kurtosis(), -2.0)
+
+    @pytest.mark.parametrize("k", [-1000, -900, -500, 500, 900, 1000])
+    def test_scale_invariance(self, k):
+        x = np.random.default_rng(5).standard_normal(500)
+        assert_allclose(np.ldexp(x, k).kurtosis(), x.kurtosis(), rtol=1e-14)
+
+    def test_values_near_overflow(self):
+        x = np.random.default_rng(6).random(100) * 1.7e308
+        x[::2] *= -1
+        assert_allclose(x.kurtosis(), exact_kurtosis(x), rtol=1e-12)
+
+    def test_longdouble(self):
+        x = np.random.default_rng(7).standard_normal(300).astype(np.longdouble)
+        assert x.kurtosis().dtype == np.longdouble
+        assert_allclose(x.kurtosis(), exact_kurtosis(x), rtol=1e-13)
+
+
+class TestAxes:
+    a = np.random.default_rng(8).standard_normal((3, 4, 50))
+
+    @pytest.mark.parametrize("axis", [0, 1, 2, -1, -3])
+    def test_single_axis(self, axis):
+        assert_allclose(self.a.kurtosis(axis=axis), reference_along(self.a, axis),
+                        rtol=1e-12)
+
+    def test_axis_none_and_tuples(self):
+        assert_allclose(self.a.kurtosis(), exact_kurtosis(self.a.ravel()), rtol=1e-12)
+        assert_allclose(self.a.kurtosis(axis=(0, 1, 2)), self.a.kurtosis(), rtol=1e-14)
+        moved = np.moveaxis(self.a, 1, -1).reshape(3, -1)
+        assert_allclose(self.a.kurtosis(axis=(1, 2)), reference_along(moved, 1),
+                        rtol=1e-12)
+
+    def test_keepdims(self):
+        r = self.a.kurtosis(axis=(0, 2), keepdims=True)
+        assert r.shape == (1, 4, 1)
+        assert_allclose(r.ravel(), self.a.kurtosis(axis=(0, 2)), rtol=1e-15)
+        assert np.kurtosis(self.a, keepdims=True).shape == (1, 1, 1)
+
+    def test_axis_errors(self):
+        with pytest.raises(AxisError):
+            self.a.kurtosis(axis=3)
+        with pytest.raises(AxisError):
+            self.a.kurtosis(axis=-4)
+        with pytest.raises(ValueError, match="duplicate"):
+            self.a.kurtosis(axis=(0, 0))
+        with pytest.raises(TypeError):
+            self.a.kurtosis(axis=1.5)
+
+    def test_fisher_and_bias_are_keyword_only(self):
+        with pytest.raises(TypeError):
+            np.kurtosis(self.a, 0, False, None, False, False)
+        with pytest.raises(TypeError):
+            self.a.kurtosis(0, None, None, False, True)
+
+
+class TestLayout:
+    def test_layouts_agree(self):
+        base = np.random.default_rng(9).standard_normal((40, 30))
+        expected = reference_along(base, 0)
+        for view in (base, np.asfortranarray(base), base[::-1], base[:, ::-1][:, ::-1]):
+            assert_allclose(view.kurtosis(axis=0), expected, rtol=1e-12)
+        assert_allclose(base[::2, ::3].kurtosis(axis=1),
+                        reference_along(base[::2, ::3], 1), rtol=1e-12)
+
+    def test_deterministic(self):
+        x = np.random.default_rng(10).standard_normal((300, 7))
+        assert_array_equal(x.kurtosis(axis=0), x.kurtosis(axis=0))
+
+    def test_non_native_byte_order(self):
+        x = np.random.default_rng(11).standard_normal(100)
+        assert_equal(x.astype(">f8").kurtosis(), x.kurtosis())
+
+
+class TestDtypes:
+    @pytest.mark.parametrize("dtype", ["?", "b", "B", "h", "i", "l", "q", "Q"])
+    def test_bool_and_integers_give_float64(self, dtype):
+        x = (np.arange(20) % 7).astype(dtype)
+        r = x.kurtosis()
+        assert r.dtype == np.float64
+        assert_allclose(r, exact_kurtosis(x.astype(float)), rtol=1e-13)
+
+    def test_float16_result_computed_wide(self):
+        x = np.array([0., 1000., 2000., 60000.], dtype=np.float16)
+        r = x.kurtosis()
+        assert r.dtype == np.float16
+        assert_equal(r, np.float16(exact_kurtosis(x.astype(float))))
+
+    def test_float32_accumulates_in_float64(self):
+        x = (np.random.default_rng(12).standard_normal(10000) + 1e4).astype(np.float32)
+        r = x.kurtosis()
+        assert r.dtype == np.float32
+        assert_allclose(r, exact_kurtosis(x), rtol=1e-6)
+
+    def test_dtype_argument(self):
+        x = np.arange(10.)
+        assert x.kurtosis(dtype=np.float32).dtype == np.float32
+        with pytest.raises(TypeError, match="real floating point dtype"):
+            x.kurtosis(dtype=np.int64)
+
+    @pytest.mark.parametrize("value", [np.zeros(3, complex), np.zeros(3, "M8[s]"),
+                                       np.zeros(3, "m8[s]"), np.array(["a", "b"]),
+                                       np.array([1.0, 2.0], dtype=object)])
+    def test_unsupported_dtypes(self, value):
+        with pytest.raises(TypeError, match="kurtosis"):
+            value.kurtosis()
+
+
+class TestDegenerate:
+    def test_empty(self):
+        with pytest.warns(RuntimeWarning, match="empty slice"):
+            assert np.isnan(np.array([]).kurtosis())
+        with pytest.warns(RuntimeWarning, match="empty slice"):
+            r = np.zeros((0, 3)).kurtosis(axis=0)
+        assert r.shape == (3,) and np.isnan(r).all()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert np.zeros((0, 3)).kurtosis(axis=1).shape == (0,)
+
+    @pytest.mark.parametrize("x", [[7.], [-0.27829495] * 10, [1e300] * 3,
+                                   [5e-324] * 4])
+    def test_constant_is_nan_exactly(self, x):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert np.isnan(np.kurtosis(x))
+            assert np.isnan(np.kurtosis(x, bias=False, fisher=False))
+
+    def test_broadcast_constant(self):
+        x = np.broadcast_to(np.arange(3.)[:, None], (3, 1000))
+        assert np.isnan(x.kurtosis(axis=1)).all()
+        assert_allclose(x.kurtosis(axis=0), np.full(1000, -1.5), rtol=1e-14)
+
+    def test_bias_false_needs_four(self):
+        with pytest.warns(RuntimeWarning, match="at least 4"):
+            assert np.isnan(np.kurtosis([1., 2., 3.], bias=False))
+
+    def test_nan_and_inf_affect_only_their_slice(self):
+        x = np.random.default_rng(13).standard_normal((4, 20))
+        x[1, 3] = np.nan
+        x[2, 5] = np.inf
+        r = x.kurtosis(axis=1)
+        assert np.isnan(r[1]) and np.isnan(r[2])
+        assert_allclose(r[[0, 3]], reference_along(x[[0, 3]], 1), rtol=1e-12)
+
+
+class TestWhereAndOut:
+    def test_where(self):
+        x = np.random.default_rng(14).standard_normal((5, 30))
+        mask = np.random.default_rng(15).random((5, 30)) > 0.3
+        r = x.kurtosis(axis=1, where=mask)
+        expected = [exact_kurtosis(row[m]) for row, m in zip(x, mask)]
+        assert_allclose(r, expected, rtol=1e-12)
+        column_mask = np.arange(30) < 20
+        assert_allclose(x.kurtosis(axis=1, where=column_mask),
+                        x[:, :20].kurtosis(axis=1), rtol=1e-13)
+
+    def test_where_must_broadcast(self):
+        with pytest.raises(ValueError, match="broadcast"):
+            np.ones((3, 4)).kurtosis(where=np.ones((2, 4), bool))
+
+    def test_out(self):
+        x = np.random.default_rng(16).standard_normal((3, 50))
+        out = np.empty(3)
+        assert x.kurtosis(axis=1, out=out) is out
+        assert_allclose(out, x.kurtosis(axis=1), rtol=0)
+        out32 = np.empty(3, np.float32)
+        x.kurtosis(axis=1, out=out32)
+        assert_allclose(out32, x.kurtosis(axis=1), rtol=1e-6)
+        with pytest.raises(ValueError, match="wrong shape"):
+            x.kurtosis(axis=1, out=np.empty(4))
+        with pytest.raises(ValueError, match="wrong shape"):
+            x.kurtosis(axis=1, out=np.empty((3, 1)))
+        with pytest.raises(TypeError, match="out"):
+            x.kurtosis(axis=1, out=[0, 0, 0])
+
+
+class TestInterfaces:
+    def test_returns_scalar_for_full_reduction(self):
+        r = np.arange(10.).kurtosis()
+        assert isinstance(r, np.float64)
+
+    def test_generic_scalar_method(self):
+        assert np.isnan(np.float64(3.0).kurtosis())
+        assert np.isnan(np.int8(3).kurtosis())
+
+    def test_subclasses_keep_their_type(self):
+        class Sub(np.ndarray):
+            pass
+        s = np.arange(10.).view(Sub)
+        assert type(s.kurtosis()) is Sub and s.kurtosis().shape == ()
+        assert type(s.reshape(2, 5).kurtosis(axis=1)) is Sub
+        assert_allclose(s.kurtosis(), np.arange(10.).kurtosis(), rtol=0)
+        m = np.matrix([[1., 2., 3., 4.], [1., 2., 2., 3.]])
+        assert type(m.kurtosis()) is np.matrix
+        # shapes as from ufunc reductions; keepdims gives matrix's column
+        assert m.kurtosis(axis=1).shape == np.add.reduce(m, axis=1).shape == (1, 2)
+        kept = m.kurtosis(axis=1, keepdims=True)
+        assert type(kept) is np.matrix
+        assert_allclose(np.asarray(kept), [[-1.36], [-1.0]], rtol=1e-14)
+
+    def test_array_function_dispatch(self):
+        class Duck:
+            def __array_function__(self, func, types, args, kwargs):
+                return ("dispatched", func.__name__)
+        assert np.kurtosis(Duck()) == ("dispatched", "kurtosis")
+
+    def test_function_accepts_lists(self):
+        assert_equal(np.kurtosis([[1, 2, 3, 4]], axis=1), [-1.36])
+
+    def test_no_array_sized_temporaries(self):
+        x = np.random.default_rng(17).standard_normal(1_000_000)
+        x.kurtosis()
+        tracemalloc.start()
+        try:
+            x.kurtosis()
+            x.reshape(1000, 1000).kurtosis(axis=0)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < x.nbytes / 20
+
+
+def test_matches_naive_formula_for_many_shapes():
+    rng = np.random.default_rng(18)
+    for shape in [(1, 5), (7, 3), (2, 3, 4), (129, 2), (1000,)]:
+        x = rng.standard_normal(shape)
+        d = x - x.mean(axis=0)
+        with np.errstate(invalid="ignore"):
+            naive = (d ** 4).mean(axis=0) / (d ** 2).mean(axis=0) ** 2 - 3
+        assert_allclose(x.kurtosis(axis=0), naive, rtol=1e-10)
+    assert math.isnan(float(np.kurtosis([np.nan, 1.0, 2.0])))
+
+
+def test_docstring_examples():
+    import doctest
+
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for func in (np.kurtosis, np.ma.MaskedArray.kurtosis):
+        tests = finder.find(func, func.__name__, globs={})
+        assert sum(len(test.examples) for test in tests) > 0
+        for test in tests:
+            runner.run(test)
+    assert runner.failures == 0
