@@ -321,3 +321,13 @@ def test_docstring_examples():
         for test in tests:
             runner.run(test)
     assert runner.failures == 0
+
+
+@pytest.mark.slow
+def test_more_than_2_31_elements():
+    # Bernoulli data: the exact excess kurtosis is (1 - 6 p q) / (p q).
+    x = np.zeros(2**31 + 7, dtype=np.uint8)
+    x[::3] = 1
+    p = Fraction(int(x.sum(dtype=np.int64)), x.size)
+    pq = p * (1 - p)
+    assert_allclose(x.kurtosis(), float((1 - 6 * pq) / pq), rtol=1e-12)
