@@ -220,6 +220,8 @@ class TestDegenerate:
         r = x.kurtosis(axis=1)
         assert np.isnan(r[1]) and np.isnan(r[2])
         assert_allclose(r[[0, 3]], reference_along(x[[0, 3]], 1), rtol=1e-12)
+        # the same slices reduced along an outer axis (the tiled loops)
+        assert_allclose(np.ascontiguousarray(x.T).kurtosis(axis=0), r, rtol=1e-12)
 
 
 class TestWhereAndOut:

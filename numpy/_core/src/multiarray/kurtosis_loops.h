@@ -21,17 +21,27 @@ enum {
     KURTOSIS_P2_NACC
 };
 
+/*
+ * An inner loop: `count` elements along the iterator's inner axis, repeated
+ * `outer_n` times along an outer reduced axis that the caller took out of
+ * the iterator (outer_strides: the input's and the mask's strides along it).
+ */
 typedef void (kurtosis_loop)(char **data, const npy_intp *strides,
-                             npy_intp count, int masked);
+                             npy_intp count, int masked, npy_intp outer_n,
+                             const npy_intp *outer_strides);
 
 #include "kurtosis_loops.dispatch.h"
 NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void kurtosis_pass1_DOUBLE,
-    (char **data, const npy_intp *strides, npy_intp count, int masked))
+    (char **data, const npy_intp *strides, npy_intp count, int masked,
+     npy_intp outer_n, const npy_intp *outer_strides))
 NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void kurtosis_pass2_DOUBLE,
-    (char **data, const npy_intp *strides, npy_intp count, int masked))
+    (char **data, const npy_intp *strides, npy_intp count, int masked,
+     npy_intp outer_n, const npy_intp *outer_strides))
 NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void kurtosis_pass1_LONGDOUBLE,
-    (char **data, const npy_intp *strides, npy_intp count, int masked))
+    (char **data, const npy_intp *strides, npy_intp count, int masked,
+     npy_intp outer_n, const npy_intp *outer_strides))
 NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void kurtosis_pass2_LONGDOUBLE,
-    (char **data, const npy_intp *strides, npy_intp count, int masked))
+    (char **data, const npy_intp *strides, npy_intp count, int masked,
+     npy_intp outer_n, const npy_intp *outer_strides))
 
 #endif  /* NUMPY_CORE_SRC_MULTIARRAY_KURTOSIS_LOOPS_H_ */
