@@ -31,17 +31,15 @@ typedef void (kurtosis_loop)(char **data, const npy_intp *strides,
                              const npy_intp *outer_strides);
 
 #include "kurtosis_loops.dispatch.h"
-NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void kurtosis_pass1_DOUBLE,
-    (char **data, const npy_intp *strides, npy_intp count, int masked,
-     npy_intp outer_n, const npy_intp *outer_strides))
-NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void kurtosis_pass2_DOUBLE,
-    (char **data, const npy_intp *strides, npy_intp count, int masked,
-     npy_intp outer_n, const npy_intp *outer_strides))
-NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void kurtosis_pass1_LONGDOUBLE,
-    (char **data, const npy_intp *strides, npy_intp count, int masked,
-     npy_intp outer_n, const npy_intp *outer_strides))
-NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void kurtosis_pass2_LONGDOUBLE,
-    (char **data, const npy_intp *strides, npy_intp count, int masked,
-     npy_intp outer_n, const npy_intp *outer_strides))
+/* One kurtosis_loop per pass and accumulation type, for every CPU target. */
+#define KURTOSIS_DECLARE_LOOP(name)                                       \
+    NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void name,                     \
+        (char **data, const npy_intp *strides, npy_intp count, int masked, \
+         npy_intp outer_n, const npy_intp *outer_strides))
+KURTOSIS_DECLARE_LOOP(kurtosis_pass1_DOUBLE)
+KURTOSIS_DECLARE_LOOP(kurtosis_pass2_DOUBLE)
+KURTOSIS_DECLARE_LOOP(kurtosis_pass1_LONGDOUBLE)
+KURTOSIS_DECLARE_LOOP(kurtosis_pass2_LONGDOUBLE)
+#undef KURTOSIS_DECLARE_LOOP
 
 #endif  /* NUMPY_CORE_SRC_MULTIARRAY_KURTOSIS_LOOPS_H_ */
