@@ -11,7 +11,10 @@ import sys
 from . import paths
 from .errors import DiveError
 
-REQUIREMENT_FILES = ("build.txt", "test.txt", "without-deps.txt")
+REQUIREMENT_FILES = ("build.txt", "test.txt")
+# Wheels built against stock NumPy that the fork's tests import (scipy):
+# installed with --no-deps so their numpy requirement does not pull stock NumPy in.
+WITHOUT_DEPS_FILE = "without-deps.txt"
 _STAMP = "dive-requirements.sha256"
 
 
@@ -25,7 +28,7 @@ def bin_dir(venv=paths.VENV):
 
 def _requirements_digest():
     digest = hashlib.sha256()
-    for name in REQUIREMENT_FILES:
+    for name in (*REQUIREMENT_FILES, WITHOUT_DEPS_FILE):
         digest.update((paths.REQUIREMENTS / name).read_bytes())
     return digest.hexdigest()
 
@@ -45,13 +48,11 @@ def ensure_venv(venv=paths.VENV):
     wanted = _requirements_digest()
     if not stamp.exists() or stamp.read_text().strip() != wanted:
         requirements = []
-        for name in REQUIREMENT_FILES[:-1]:
+        for name in REQUIREMENT_FILES:
             requirements += ["-r", str(paths.REQUIREMENTS / name)]
         _run([str(python), "-m", "pip", "install", "--quiet", *requirements])
-        # Wheels built against stock NumPy, used by tests on the fork: their
-        # numpy requirement must not pull stock NumPy into the venv.
         _run([str(python), "-m", "pip", "install", "--quiet", "--no-deps",
-              "-r", str(paths.REQUIREMENTS / REQUIREMENT_FILES[-1])])
+              "-r", str(paths.REQUIREMENTS / WITHOUT_DEPS_FILE)])
         stamp.write_text(wanted + "\n")
     return python
 
