@@ -1,5 +1,7 @@
 """ndarray.kurtosis / np.kurtosis (numpy-dive): semantics, accuracy, edge cases."""
 import math
+import threading
+import time
 import tracemalloc
 import warnings
 from fractions import Fraction
@@ -12,13 +14,20 @@ from numpy.testing import assert_allclose, assert_array_equal, assert_equal
 
 
 def exact_kurtosis(values, fisher=True, bias=True):
-    """The statistic in exact rational arithmetic, rounded once at the end."""
-    xs = [Fraction(float(v)) for v in values]
-    n = len(xs)
-    mean = sum(xs) / n
-    m2 = sum((x - mean) ** 2 for x in xs) / n
-    m4 = sum((x - mean) ** 4 for x in xs) / n
-    g2 = m4 / m2 ** 2 - 3
+    """The statistic in exact arithmetic, rounded once at the end.
+
+    Every float is an integer over a power of two: over their common
+    denominator the deviations n*x - sum(x) are integers, and
+    b2 = n * sum(d**4) / sum(d**2)**2 needs no fractions until the end.
+    """
+    ratios = [float(v).as_integer_ratio() for v in values]
+    denominator = max(den for _, den in ratios)
+    xs = [num * (denominator // den) for num, den in ratios]
+    n, total = len(xs), sum(xs)
+    deviations = [n * x - total for x in xs]
+    m2 = sum(d * d for d in deviations)
+    m4 = sum(d ** 4 for d in deviations)
+    g2 = Fraction(n * m4, m2 * m2) - 3
     if not bias:
         g2 = ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
     return float(g2 + (0 if fisher else 3))
@@ -185,6 +194,87 @@ class TestDtypes:
             value.kurtosis()
 
 
+class TestBlocks:
+    """The one-pass kernel: blocks of 2048 values along the inner axis, groups
+    of 128 rows over tiles of 256 outputs along an outer axis, merged."""
+
+    def test_many_blocks_with_trend_and_offset(self):
+        rng = np.random.default_rng(19)
+        x = 1e8 + np.linspace(0, 50, 3 * 2048 + 77) + rng.standard_normal(3 * 2048 + 77)
+        assert_allclose(x.kurtosis(), exact_kurtosis(x), rtol=1e-12)
+
+    def test_blocks_of_different_spreads(self):
+        # the merged scale changes from block to block, by up to 2**600
+        rng = np.random.default_rng(20)
+        x = np.concatenate([rng.standard_normal(2048) * 2.0**k for k in (-300, 0, 300)])
+        assert_allclose(x.kurtosis(), exact_kurtosis(x), rtol=1e-12)
+        assert_allclose(x[::-1].kurtosis(), exact_kurtosis(x), rtol=1e-12)
+
+    def test_constant_blocks_then_varying(self):
+        x = np.concatenate([np.full(5000, 3.0), np.random.default_rng(21).random(3000)])
+        assert_allclose(x.kurtosis(), exact_kurtosis(x), rtol=1e-12)
+        tiny = np.concatenate([np.zeros(4096), np.full(7, 5e-324)])
+        assert_allclose(tiny.kurtosis(), exact_kurtosis(tiny), rtol=1e-12)
+
+    def test_outer_axis_row_groups_and_tiles(self):
+        # 259 rows (groups of 128 and a remainder), 261 columns (a tile of 256
+        # and a remainder); spreads that grow down the rows, a large offset,
+        # and columns that stay constant for the first row groups
+        rng = np.random.default_rng(22)
+        x = rng.standard_normal((259, 261)) * np.logspace(0, 12, 259)[:, None] + 1e9
+        x[:200, :5] = 7.0
+        assert_allclose(x.kurtosis(axis=0), reference_along(x, 0), rtol=1e-12)
+
+    def test_nan_and_inf_in_one_column_of_the_outer_loops(self):
+        x = np.random.default_rng(23).standard_normal((300, 6))
+        x[150, 2] = np.nan
+        x[299, 4] = -np.inf
+        r = x.kurtosis(axis=0)
+        assert np.isnan(r[[2, 4]]).all()
+        keep = [0, 1, 3, 5]
+        assert_allclose(r[keep], reference_along(x[:, keep], 0), rtol=1e-12)
+
+    @pytest.mark.parametrize("axis", [None, 0, 1])
+    def test_one_pass_and_two_passes_both_exact(self, axis):
+        # a `where` mask takes the two-pass reductions
+        # Pearson's b2: among 3000 slices, some have an excess b2 - 3 so near
+        # 0 that its last subtraction alone costs relative digits
+        x = np.random.default_rng(24).gamma(3.0, size=(200, 3000)) + 1e3
+        expected = (exact_kurtosis(x.ravel(), fisher=False) if axis is None
+                    else reference_along(x, axis, fisher=False))
+        assert_allclose(x.kurtosis(axis=axis, fisher=False), expected, rtol=1e-12)
+        everywhere = np.ones(x.shape, dtype=bool)
+        assert_allclose(x.kurtosis(axis=axis, fisher=False, where=everywhere),
+                        expected, rtol=1e-12)
+
+    @pytest.mark.parametrize("axis", [None, 0])
+    def test_values_too_large_for_one_pass(self, axis):
+        # |x| > max / 8192: the blocks' sums could overflow, the two passes run
+        x = np.random.default_rng(25).random((300, 4)) * 1.7e308
+        x[::2] *= -1
+        assert_allclose(x.kurtosis(axis=axis),
+                        exact_kurtosis(x.ravel()) if axis is None
+                        else reference_along(x, 0), rtol=1e-12)
+
+    @pytest.mark.parametrize("dtype", ["?", "u1", "i2", "i8", "e", "f", ">f8"])
+    def test_inputs_cast_a_block_at_a_time(self, dtype):
+        x = (np.random.default_rng(26).standard_normal(9000) * 20).astype(dtype)
+        wide = x.astype(np.float64)
+        for axis, shape in [(None, -1), (1, (90, 100)), (0, (90, 100))]:
+            assert_allclose(x.reshape(shape).kurtosis(axis=axis, fisher=False,
+                                                      dtype=np.float64),
+                            wide.reshape(shape).kurtosis(axis=axis, fisher=False),
+                            rtol=1e-14)
+
+    def test_unaligned_input(self):
+        x = np.random.default_rng(27).standard_normal(5000)
+        raw = np.zeros(x.nbytes + 1, dtype=np.uint8)
+        unaligned = raw[1:].view(np.float64)
+        unaligned[...] = x
+        assert not unaligned.flags.aligned
+        assert_allclose(unaligned.kurtosis(), x.kurtosis(), rtol=1e-15)
+
+
 class TestDegenerate:
     def test_empty(self):
         with pytest.warns(RuntimeWarning, match="empty slice"):
@@ -287,6 +377,27 @@ class TestInterfaces:
 
     def test_function_accepts_lists(self):
         assert_equal(np.kurtosis([[1, 2, 3, 4]], axis=1), [-1.36])
+
+    def test_releases_the_gil(self):
+        # While a worker thread is inside the kernel, the main thread runs
+        # Python code only if the kernel released the GIL.
+        x = np.random.default_rng(28).standard_normal(20_000_000)
+        window = []
+
+        def worker():
+            start = time.perf_counter()
+            x.kurtosis()
+            window.extend([start, time.perf_counter()])
+
+        thread = threading.Thread(target=worker)
+        ticks = []
+        thread.start()
+        while thread.is_alive():
+            ticks.append(time.perf_counter())
+            time.sleep(0)
+        thread.join()
+        inside = sum(window[0] < t < window[1] for t in ticks)
+        assert inside > 100
 
     def test_no_array_sized_temporaries(self):
         x = np.random.default_rng(17).standard_normal(1_000_000)
