@@ -22,8 +22,21 @@ Examples:
   python3 runtests.py --profile debug --shell   (the fork on PYTHONPATH)
   python3 runtests.py --no-build --ipython
 
-Profiles (site.cfg): debug (-O0 -g3, asserts, no SIMD dispatch) and release
-(-O3, CPU dispatch like the wheels). Edit upstream files only through
+Debugging and profiling (doc/debugging.rst walks through them):
+
+  python3 runtests.py --gdb -c "import numpy as np; np.ones(3) + 1"
+  python3 runtests.py --break DOUBLE_add --gdb-ex "p *args@3" --gdb-ex py-bt \
+                      --batch --gdb -c "import numpy as np; np.ones(3) + 1"
+  python3 runtests.py --cgdb my_script.py
+  python3 runtests.py --valgrind numpy/_core/tests/test_kurtosis.py
+  python3 runtests.py --valgrind my_script.py
+  python3 runtests.py --setup "import numpy as np; a = np.ones(10**6)" --callgrind "a.sum()"
+  python3 runtests.py --setup "import numpy as np; a = np.ones(10)" --trace "a + a"
+
+Profiles (site.cfg): debug (-O0 -g3, asserts, no SIMD dispatch; the default
+for gdb and valgrind), release (-O3, CPU dispatch like the wheels; the default
+otherwise), profiling (release with debug info; the default for callgrind and
+the tracer), asan and coverage. Edit upstream files only through
 tools/patches.py (prepare / export / check). Arguments after `--` go to pytest.
 """
 import argparse
@@ -34,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
-from dive import build, paths, profiles, testing, venv  # noqa: E402
+from dive import build, debugging, paths, profiles, testing, venv  # noqa: E402
 from dive.errors import DiveError  # noqa: E402
 
 
@@ -82,6 +95,30 @@ def parse_args(argv):
     run_group.add_argument("--shell", action="store_true",
                            help="start $SHELL with the build on PYTHONPATH")
 
+    debug_group = parser.add_argument_group(
+        "debugging (default profile: debug)",
+        "CPython's gdb helpers (py-bt, py-list, py-locals) and numpy-dive's "
+        "pretty-printers (tools/gdb/) are loaded; breakpoints may name functions "
+        "of NumPy's extension modules before they are loaded.")
+    debug_group.add_argument("--gdb", nargs=argparse.REMAINDER, metavar="ARGS",
+                             help="run python ARGS (FILE, -c CODE, or none) under gdb; "
+                                  "must come last")
+    debug_group.add_argument("--cgdb", nargs=argparse.REMAINDER, metavar="ARGS",
+                             help="the same under cgdb; must come last")
+    debug_group.add_argument("--break", dest="breakpoints", action="append", default=[],
+                             metavar="LOCATION",
+                             help="a gdb breakpoint, e.g. DOUBLE_add (repeatable; "
+                                  "starts the program at once)")
+    debug_group.add_argument("--gdb-ex", action="append", default=[], metavar="COMMAND",
+                             help="a gdb command to run where the program stops "
+                                  "(repeatable), e.g. 'p *self' or py-bt")
+    debug_group.add_argument("--batch", action="store_true",
+                             help="gdb -batch: run, do the --gdb-ex commands, exit")
+    debug_group.add_argument("--valgrind", nargs=argparse.REMAINDER, metavar="ARGS",
+                             help="memcheck (PYTHONMALLOC=malloc, tools/valgrind/python.supp) "
+                                  "over tests (paths or node ids, as for -t) or FILE.py "
+                                  "[ARGS]; exits non-zero on errors; must come last")
+
     parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
                         help="extra arguments for pytest, after --")
     return parser.parse_args(argv)
@@ -122,10 +159,40 @@ def run_tests(args, profile, python, site, env):
     return run(cmd, env)
 
 
+def debug_profile_name(args):
+    """--profile if given; debug for the debuggers, else the site.cfg default."""
+    if args.profile:
+        return args.profile
+    if args.gdb is not None or args.cgdb is not None or args.valgrind is not None:
+        return "debug"
+    return None
+
+
+def run_debugger(args, python, env):
+    frontend, python_args = ("cgdb", args.cgdb) if args.cgdb is not None else ("gdb", args.gdb)
+    argv = debugging.gdb_argv(python, python_args, frontend=frontend,
+                              breakpoints=args.breakpoints, commands=args.gdb_ex,
+                              batch=args.batch)
+    return run(argv, env)
+
+
+def run_valgrind(args, profile, python, site, env):
+    """memcheck over a script (FILE.py [ARGS]) or over tests."""
+    targets = args.valgrind
+    if targets and targets[0].endswith(".py") and not targets[0].startswith("numpy/"):
+        command = [python, *targets]
+    else:
+        command = testing.pytest_command(
+            python, paths.PREPARED_TREE, site, targets=targets or testing.dive_targets(),
+            mode=args.mode, workers=None, extra_args=["-p", "no:cacheprovider"]
+            + args.pytest_args)
+    return run(debugging.valgrind_argv(command), debugging.valgrind_environ(env))
+
+
 def main(argv=None):
     args = parse_args(argv)
     try:
-        profile = profiles.load(args.profile)
+        profile = profiles.load(debug_profile_name(args))
         python = venv.ensure_venv()
         if args.no_build:
             site = build.site_packages(profile)
@@ -143,6 +210,10 @@ def main(argv=None):
         if args.shell:
             print(f"numpy-dive ({profile.name}) on PYTHONPATH; exit the shell to return")
             return run([os.environ.get("SHELL", "/bin/bash")], env)
+        if args.gdb is not None or args.cgdb is not None:
+            return run_debugger(args, python, env)
+        if args.valgrind is not None:
+            return run_valgrind(args, profile, python, site, env)
         return run_tests(args, profile, python, site, env)
     except DiveError as exc:
         print(f"runtests.py: error: {exc}", file=sys.stderr)

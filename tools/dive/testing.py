@@ -43,6 +43,12 @@ def default_targets():
     return ["numpy", "tools/tests"]
 
 
+def dive_targets():
+    """The fork's own test files (those in the numpy/ overlay), as -t targets."""
+    return sorted(str(path.relative_to(paths.REPO))
+                  for path in paths.OVERLAY.rglob("tests/test_*.py"))
+
+
 def _pytest_base(python, src, rootdir, mode, workers):
     """pytest with upstream's pytest.ini (warnings are errors) and the mode's markers."""
     cmd = [str(python), "-P", "-m", "pytest",
