@@ -26,6 +26,8 @@ from .gitutil import git, git_out
 ORIGIN = "vendor, numpy-dive"
 FORWARDED = "not-needed"
 _PATCH_NAME = re.compile(r"^\d{4}-.*\.patch$")
+_DEP3_FIELD = re.compile(r"^(Origin|Forwarded|Bug|Bug-[A-Za-z]+|Applied-Upstream|"
+                         r"Last-Update|Author|Reviewed-by):\s")
 
 
 def slug(subject):
@@ -35,30 +37,42 @@ def slug(subject):
 
 
 def dep3_message(subject, body, sha):
-    """The commit body as a DEP-3 header; idempotent on an exported patch's body."""
-    body = body.strip()
-    if not body:
+    """The commit body as a DEP-3 header; idempotent on an exported patch's body.
+
+    The body says why; DEP-3 fields on its last lines (``Forwarded: no`` for a
+    fix upstream should take, ``Bug:``, ...) are kept, the others defaulted.
+    """
+    lines = body.strip().splitlines()
+    fields = []
+    if lines and not lines[0].startswith("Description:"):
+        while lines and _DEP3_FIELD.match(lines[-1]):
+            fields.insert(0, lines.pop())
+    if not any(line.strip() for line in lines):
         raise DiveError(
             f"commit {sha[:12]} ({subject!r}) has no message body: say why the change "
             "is needed; the body becomes the patch's Description (amend it in build/src).")
-    if not body.startswith("Description:"):
-        why = [f" {line}" if line.strip() else " ." for line in body.splitlines()]
-        body = "\n".join([f"Description: {subject}", *why])
+    if lines[0].startswith("Description:"):     # an exported patch's own header
+        header = lines
+    else:
+        why = "\n".join(lines).strip().splitlines()
+        header = [f"Description: {subject}",
+                  *(f" {line}" if line.strip() else " ." for line in why), *fields]
     for field, value in (("Origin", ORIGIN), ("Forwarded", FORWARDED)):
-        if not re.search(rf"^{field}:", body, flags=re.MULTILINE):
-            body += f"\n{field}: {value}"
-    return body
+        if not any(line.startswith(f"{field}:") for line in header):
+            header.append(f"{field}: {value}")
+    return "\n".join(header)
 
 
 def format_patch(src, sha):
     """One commit as a patch file text with a DEP-3 header."""
     subject = git_out(src, "log", "-1", "--format=%s", sha)
     message = dep3_message(subject, git(src, "log", "-1", "--format=%b", sha).stdout, sha)
-    mail = git_out(src, "format-patch", "-1", "--stdout", "--zero-commit",
-                   "--no-signature", "--no-numbered", "--full-index", sha)
+    # not stripped: a hunk may end in context lines that are a single space
+    mail = git(src, "format-patch", "-1", "--stdout", "--zero-commit",
+               "--no-signature", "--no-numbered", "--full-index", sha).stdout
     headers, rest = mail.split("\n\n", 1)
     _, diff = ("\n" + rest).split("\n---\n", 1)
-    return f"{headers}\n\n{message}\n---\n{diff}\n"
+    return f"{headers}\n\n{message}\n---\n{diff}"
 
 
 def export(src=paths.PREPARED_TREE, patches_dir=paths.PATCHES, pin=None):

@@ -13,6 +13,8 @@ UPSTREAM_FILES = {
     "pkg/meson.build": "project('pkg')\nsubdir('core')\n",
     "pkg/core.py": "def answer():\n    return 41\n",
     "README": "a tiny stand-in for the NumPy sdist\n",
+    # an edit to its first line gives a hunk that ends in blank context lines
+    "pkg/spaced.txt": "first\n\n\n\n",
 }
 
 

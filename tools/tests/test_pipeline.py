@@ -136,6 +136,16 @@ class TestExport:
         assert ("Description: Reword the README\n Clearer.\n .\n Two.\n"
                 "Origin: vendor, numpy-dive\nForwarded: not-needed\n---\n") in text
 
+    def test_dep3_fields_in_the_commit_are_kept(self, prepared):
+        src, patches_dir = prepared["src"], prepared["patches_dir"]
+        commit_edit(src, "pkg/core.py", "41", "42",
+                    "Fix the answer\n\nIt was off by one.\nForwarded: no\n"
+                    "Bug: https://example.org/1")
+        (name,) = patches.export(src, patches_dir, pin=prepared["pin"])
+        assert ("Description: Fix the answer\n It was off by one.\nForwarded: no\n"
+                "Bug: https://example.org/1\nOrigin: vendor, numpy-dive\n---\n"
+                ) in (patches_dir / name).read_text()
+
     def test_export_roundtrip_is_stable(self, prepared):
         src, patches_dir = prepared["src"], prepared["patches_dir"]
         commit_edit(src, "pkg/core.py", "41", "42", "Fix the answer\n\nIt was off by one.")
@@ -156,6 +166,11 @@ class TestExport:
         tools = patches.check(prepared["patches_dir"], pin=prepared["pin"],
                               cache=prepared["cache"])
         assert tools[:2] == ["git am", "patch -p1"]
+
+    def test_hunk_ending_in_blank_context_lines_applies(self, prepared):
+        commit_edit(prepared["src"], "pkg/spaced.txt", "first", "second", "Edit\n\nWhy.")
+        patches.export(prepared["src"], prepared["patches_dir"], pin=prepared["pin"])
+        patches.check(prepared["patches_dir"], pin=prepared["pin"], cache=prepared["cache"])
 
     def test_commit_without_reason_is_refused(self, prepared):
         commit_edit(prepared["src"], "README", "tiny", "small", "No reason given")
