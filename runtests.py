@@ -47,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
-from dive import build, debugging, paths, profiles, testing, venv  # noqa: E402
+from dive import build, callgrind, debugging, paths, profiles, testing, tracer, venv  # noqa: E402
 from dive.errors import DiveError  # noqa: E402
 
 
@@ -119,6 +119,21 @@ def parse_args(argv):
                                   "over tests (paths or node ids, as for -t) or FILE.py "
                                   "[ARGS]; exits non-zero on errors; must come last")
 
+    profile_group = parser.add_argument_group(
+        "profiling (default profile: profiling)",
+        "CODE runs under callgrind after --setup, with instrumentation on only "
+        "around CODE: instruction counts, not time, so they repeat under load.")
+    profile_group.add_argument("--setup", default="", metavar="CODE",
+                               help="Python run first, not profiled, e.g. "
+                                    "'import numpy as np; a = np.ones(10**6)'")
+    profile_group.add_argument("--callgrind", metavar="CODE",
+                               help="profile CODE; writes build/callgrind/callgrind.out.PID "
+                                    "(open it with kcachegrind) and prints the top "
+                                    "functions by inclusive cost")
+    profile_group.add_argument("--trace", metavar="EXPRESSION",
+                               help="print the C call chain from EXPRESSION's entry into "
+                                    "NumPy down to the inner loop that did the work")
+
     parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
                         help="extra arguments for pytest, after --")
     return parser.parse_args(argv)
@@ -159,12 +174,15 @@ def run_tests(args, profile, python, site, env):
     return run(cmd, env)
 
 
-def debug_profile_name(args):
-    """--profile if given; debug for the debuggers, else the site.cfg default."""
+def profile_name(args):
+    """--profile if given; debug for the debuggers, profiling for callgrind and
+    the tracer, else the site.cfg default."""
     if args.profile:
         return args.profile
     if args.gdb is not None or args.cgdb is not None or args.valgrind is not None:
         return "debug"
+    if args.callgrind is not None or args.trace is not None:
+        return "profiling"
     return None
 
 
@@ -189,10 +207,18 @@ def run_valgrind(args, profile, python, site, env):
     return run(debugging.valgrind_argv(command), debugging.valgrind_environ(env))
 
 
+def run_callgrind(args, python, env):
+    path = callgrind.run(python, env, args.setup, args.callgrind)
+    print(callgrind.annotate(path))
+    print(f"\nwritten: {callgrind.report_path(path)}  (open it with: kcachegrind "
+          f"{callgrind.report_path(path)})")
+    return 0
+
+
 def main(argv=None):
     args = parse_args(argv)
     try:
-        profile = profiles.load(debug_profile_name(args))
+        profile = profiles.load(profile_name(args))
         python = venv.ensure_venv()
         if args.no_build:
             site = build.site_packages(profile)
@@ -214,6 +240,13 @@ def main(argv=None):
             return run_debugger(args, python, env)
         if args.valgrind is not None:
             return run_valgrind(args, profile, python, site, env)
+        if args.callgrind is not None:
+            return run_callgrind(args, python, env)
+        if args.trace is not None:
+            text, path = tracer.trace(python, env, args.setup, args.trace)
+            print(text)
+            print(f"\n(the call graph: kcachegrind {callgrind.report_path(path)})")
+            return 0
         return run_tests(args, profile, python, site, env)
     except DiveError as exc:
         print(f"runtests.py: error: {exc}", file=sys.stderr)

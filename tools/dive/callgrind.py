@@ -1,0 +1,165 @@
+"""Callgrind around one piece of code: runtests.py --callgrind and --trace.
+
+The code runs after a setup, between two client requests of the small
+_dive_callgrind module (tools/valgrind/callgrind_toggle.c), so neither the
+interpreter's start-up nor `import numpy` is instrumented or counted.
+Instruction counts do not depend on the machine's load: use them to compare
+versions where wall time is too noisy.
+"""
+import os
+import re
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import cext, debugging, paths
+from .errors import DiveError
+
+TOGGLE_SOURCE = paths.REPO / "tools" / "valgrind" / "callgrind_toggle.c"
+HELPER_DIR = paths.BUILD / "tools"
+OUTPUT_DIR = paths.BUILD / "callgrind"
+
+# Runs SETUP, then CODE with collection on, in one namespace.
+DRIVER = """\
+import sys
+sys.path.insert(0, sys.argv[1])
+import _dive_callgrind
+namespace = {"__name__": "__main__"}
+exec(compile(sys.argv[2], "<setup>", "exec"), namespace)
+code = compile(sys.argv[3], "<profiled>", "exec")
+_dive_callgrind.start()
+exec(code, namespace)
+_dive_callgrind.stop()
+"""
+
+
+def run(python, env, setup, code, *, label="callgrind"):
+    """Profile `code` after `setup`; returns the callgrind.out file's path."""
+    debugging.require("valgrind", "valgrind")
+    cext.build_extension(python, TOGGLE_SOURCE, "_dive_callgrind", HELPER_DIR)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    out = OUTPUT_DIR / f"{label}.out.%p"
+    argv = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--collect-atstart=no",
+            f"--callgrind-out-file={out}", "--dump-line=yes", "--compress-strings=no",
+            "--compress-pos=no", str(python), "-c", DRIVER, str(HELPER_DIR), setup, code]
+    before = set(OUTPUT_DIR.glob(f"{label}.out.*"))
+    result = subprocess.run(argv, env=env, cwd=paths.REPO, stderr=subprocess.PIPE,
+                            text=True)
+    written = sorted(set(OUTPUT_DIR.glob(f"{label}.out.*")) - before,
+                     key=lambda p: p.stat().st_mtime)
+    if result.returncode != 0 or not written:
+        raise DiveError(f"callgrind failed (exit {result.returncode}):\n"
+                        f"{result.stderr.strip()[-3000:]}")
+    return written[-1]
+
+
+def annotate(path, limit=25):
+    """callgrind_annotate's functions by inclusive cost, the top `limit`."""
+    debugging.require("callgrind_annotate", "valgrind")
+    report = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100",
+                             str(path)], capture_output=True, text=True, check=True).stdout
+    lines = report.splitlines()
+    start = next((i for i, line in enumerate(lines) if "file:function" in line), None)
+    if start is None:
+        return report
+    header = [line for line in lines[:start] if line.strip()]
+    table = [line for line in lines[start + 2:] if line.strip()][:limit]
+    return "\n".join(header[-3:] + ["", lines[start], *table])
+
+
+@dataclass
+class Function:
+    name: str
+    file: str = ""
+    obj: str = ""
+    self_cost: int = 0
+
+
+@dataclass
+class Call:
+    """The calls from one function to another: count, inclusive cost, and
+    the call site (file, line) in the caller that cost the most."""
+    count: int = 0
+    cost: int = 0
+    site: tuple = ("", 0)
+    site_cost: int = 0
+    entry_line: int = 0
+
+
+@dataclass
+class Profile:
+    total: int = 0
+    functions: dict = field(default_factory=dict)
+    calls: dict = field(default_factory=lambda: defaultdict(Call))   # (caller, callee)
+
+    def callers(self, name):
+        return {a: c for (a, b), c in self.calls.items() if b == name and a != name}
+
+    def callees(self, name):
+        return {b: c for (a, b), c in self.calls.items() if a == name and b != name}
+
+
+_SPEC = re.compile(r"^(ob|fl|fi|fe|fn|cob|cfi|cfl|cfn)=(.*)$")
+
+
+def parse(path):
+    """A callgrind.out file written with --compress-strings=no, --compress-pos=no."""
+    profile = Profile()
+    obj = file = current_file = ""
+    fn = None
+    callee = callee_file = callee_obj = ""
+    pending_call = None        # (count, entry line) after a calls= line
+    with open(path, errors="replace") as lines:
+        for raw in lines:
+            line = raw.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            spec = _SPEC.match(line)
+            if spec:
+                key, value = spec.groups()
+                if key == "ob":
+                    obj = value
+                elif key == "fl":
+                    file = current_file = value
+                elif key in ("fi", "fe"):
+                    current_file = value
+                elif key == "fn":
+                    fn = profile.functions.setdefault(value, Function(value, file, obj)).name
+                    current_file = file
+                elif key == "cob":
+                    callee_obj = value
+                elif key in ("cfi", "cfl"):
+                    callee_file = value
+                elif key == "cfn":
+                    callee = value
+                    profile.functions.setdefault(value, Function(value, callee_file or file,
+                                                                 callee_obj or obj))
+                continue
+            if line.startswith("calls="):
+                count, target = line[len("calls="):].split()[:2]
+                pending_call = (int(count), int(target))
+                continue
+            if line.startswith(("summary:", "totals:")):
+                profile.total = int(line.split()[1])
+                continue
+            if line[0].isdigit() or line[0] in "+-*":
+                parts = line.split()
+                if len(parts) < 2 or fn is None:
+                    continue
+                cost = int(parts[1])
+                if pending_call is not None:
+                    call = profile.calls[(fn, callee)]
+                    call.count += pending_call[0]
+                    call.cost += cost
+                    call.entry_line = pending_call[1]
+                    if cost > call.site_cost:
+                        call.site, call.site_cost = (current_file, int(parts[0])), cost
+                    pending_call = None
+                    callee_obj = callee_file = ""
+                else:
+                    profile.functions[fn].self_cost += cost
+    return profile
+
+
+def report_path(path):
+    return os.path.relpath(path, paths.REPO)

@@ -1,0 +1,31 @@
+"""Build a one-file C extension module for the venv's Python (test helpers,
+the callgrind toggle): cc -shared, no setuptools."""
+import json
+import subprocess
+
+from .errors import DiveError
+
+
+def python_build_info(python):
+    """(include directory, extension-module suffix) of `python`."""
+    probe = subprocess.run(
+        [str(python), "-c", "import json, sysconfig; print(json.dumps("
+         "[sysconfig.get_paths()['include'], sysconfig.get_config_var('EXT_SUFFIX')]))"],
+        capture_output=True, text=True, check=True)
+    return json.loads(probe.stdout)
+
+
+def build_extension(python, source, name, out_dir, cflags=("-O1", "-g")):
+    """Compile `source` (a .c file defining PyInit_<name>) into out_dir;
+    returns the module's path. Rebuilt only when the source is newer."""
+    include, suffix = python_build_info(python)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{name}{suffix}"
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    cmd = ["cc", "-shared", "-fPIC", *cflags, f"-I{include}", "-o", str(target),
+           str(source)]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DiveError(f"building {name} failed:\n{' '.join(cmd)}\n{result.stderr}")
+    return target
