@@ -5,11 +5,16 @@
 #   quilt   one of the three tools the patch series is checked against
 #   libopenblas64-pthread-dev  ILP64 BLAS/LAPACK like the stock wheels (site.cfg [local])
 #   git, patch, gcc, g++, pkg-config  the prepared tree, the series check, the compilers
+#   gdb, cgdb, valgrind (memcheck, callgrind, callgrind_annotate), lcov
+#               runtests.py --gdb/--cgdb, --valgrind, --callgrind/--trace, --lcov-html
+#   python3.11-dbg  CPython's gdb helpers (py-bt, py-list, py-locals) and, as
+#               python3.11d, sys.gettotalrefcount() for the refcount leak check
 set -euo pipefail
 
 needed=()
 for tool in ccache:ccache quilt:quilt git:git patch:patch gcc:gcc g++:g++ \
-            pkg-config:pkg-config; do
+            pkg-config:pkg-config gdb:gdb cgdb:cgdb valgrind:valgrind lcov:lcov \
+            python3.11d:python3.11-dbg; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || needed+=("${tool##*:}")
 done
 if ! pkg-config --exists openblas64 2>/dev/null; then

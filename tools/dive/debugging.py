@@ -72,16 +72,5 @@ def valgrind_argv(command, *, log_file=None):
 
 
 def valgrind_environ(env):
-    """The environment for Python under memcheck.
-
-    pymalloc's arenas hide allocations from memcheck: use malloc itself. And
-    no .pyc files: reading one, CPython 3.11's int.from_bytes computes 0 as
-    (number of digits) * (its first digit), which is uninitialised when there
-    are none; memcheck cannot tell that 0 * x is defined, and the small-int
-    pointer made from it spreads false reports through the whole interpreter.
-    An empty, never written pycache prefix makes Python compile from source.
-    """
-    no_pyc = paths.BUILD / "valgrind-pycache-stays-empty"
-    no_pyc.mkdir(parents=True, exist_ok=True)
-    return {**env, "PYTHONMALLOC": "malloc", "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONPYCACHEPREFIX": str(no_pyc)}
+    """pymalloc's arenas hide allocations from memcheck: use malloc itself."""
+    return {**env, "PYTHONMALLOC": "malloc"}

@@ -5,6 +5,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy_gdb  # noqa: E402
+from numpy_gdb import commands  # noqa: E402
 
-numpy_gdb.register()
+commands.register()

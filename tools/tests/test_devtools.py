@@ -1,0 +1,296 @@
+"""The diving tools: gdb printers' arithmetic, gdb/cgdb command lines, the
+callgrind parser and the tracer (fast, no build needed), and, marked slow,
+each tool run for real on a build (gdb -batch, valgrind, callgrind)."""
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import textwrap
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from dive import callgrind, cext, debugging, paths, tracer
+
+sys.path.insert(0, str(paths.REPO / "tools" / "gdb"))
+from numpy_gdb import elements, floats  # noqa: E402
+
+REPO = paths.REPO
+
+
+def double_bits(x):
+    return struct.unpack("<Q", struct.pack("<d", x))[0]
+
+
+class TestFloats:
+    def test_binary64_shortest_is_pythons_repr(self):
+        rng = random.Random(1)
+        for _ in range(3000):
+            bits = rng.getrandbits(64)
+            x = struct.unpack("<d", struct.pack("<Q", bits))[0]
+            if x != x or abs(x) == float("inf"):
+                continue
+            assert floats.DOUBLE.shortest(bits) == repr(x)
+            assert floats.DOUBLE.nearest(Fraction(x)) == bits
+
+    def test_same_digits_as_numpy_for_float16_and_float32(self):
+        # NumPy's Dragon4 finds the same shortest digits (its switch to
+        # scientific notation differs from repr(float)'s, which we follow)
+        np = pytest.importorskip("numpy")
+
+        def digits(text):
+            mantissa = text.lstrip("-").split("e")[0].replace(".", "")
+            return mantissa.strip("0")
+
+        rng = random.Random(2)
+        for dtype, fmt, nbits in [(np.float16, floats.HALF, 16),
+                                  (np.float32, elements.SINGLE, 32)]:
+            for _ in range(500):
+                bits = rng.getrandbits(nbits)
+                value = np.array(bits, dtype=f"u{nbits // 8}").view(dtype)[()]
+                if np.isfinite(value):
+                    ours = fmt.shortest(bits)
+                    assert fmt.nearest(Fraction(ours)) == bits, (bits, ours, value)
+                    assert digits(ours) == digits(str(value)), (bits, ours, value)
+
+    def test_binary128_rounds_half_to_even(self):
+        one = floats.QUAD.nearest(Fraction(1))
+        assert one == 0x3FFF << 112
+        assert floats.QUAD.nearest(1 + Fraction(1, 2**113)) == one       # tie: even
+        assert floats.QUAD.nearest(1 + Fraction(3, 2**113)) == one + 2   # tie: up to even
+        assert floats.QUAD.nearest(Fraction(1, 2**16494)) == 1           # smallest subnormal
+        assert floats.QUAD.nearest(Fraction(1, 2**16495)) == 0           # tie with 0: even
+        assert floats.QUAD.nearest(Fraction(2) ** 16384) == 0x7FFF << 112  # overflow: inf
+
+    def test_binary128_text(self):
+        tenth = floats.QUAD.nearest(Fraction(1, 10))
+        assert floats.QUAD.shortest(tenth) == "0.1"
+        assert floats.QUAD.exact(tenth).startswith("0.1000000000000000000000000000000000048")
+        assert floats.QUAD.shortest(floats.QUAD.nearest(Fraction(1, 3))) == \
+            "0." + "3" * 34
+        assert floats.QUAD.shortest(1) == "6e-4966"
+        assert len(floats.QUAD.exact(1)) > 11000       # exact, however long
+        assert floats.QUAD.shortest((0x7FFF << 112) | 1) == "nan"
+        assert floats.QUAD.shortest(1 << 127) == "-0.0"
+
+    def test_x87_long_double_matches_numpy(self):
+        np = pytest.importorskip("numpy")
+        if np.finfo(np.longdouble).nmant != 63:
+            pytest.skip("long double is not the x87 format here")
+        for text in ["0.1", "1e-4000", "3.141592653589793238", "-2.5e300"]:
+            value = np.longdouble(text)
+            bits = int.from_bytes(value.tobytes()[:10], "little")
+            assert floats.X87.shortest(bits) == repr(value).split("'")[1] \
+                if "'" in repr(value) else str(value)
+
+
+class TestElements:
+    def test_each_kind(self):
+        assert elements.ElementType("b", 1).format(b"\x01") == "True"
+        assert elements.ElementType("i", 2).format(b"\xff\xff") == "-1"
+        assert elements.ElementType("u", 2, ">").format(b"\x01\x00") == "256"
+        assert elements.ElementType("f", 8).format(struct.pack("<d", 0.1)) == "0.1"
+        assert elements.ElementType("f", 8, ">").format(struct.pack(">d", 2.5)) == "2.5"
+        assert elements.ElementType("c", 16).format(struct.pack("<dd", 1, -2)) == \
+            "(1.0+-2.0j)"
+        assert elements.ElementType("U", 8).format("ab".encode("utf-32-le")) == "'ab'"
+        assert elements.ElementType("S", 4).format(b"hi\0\0") == "b'hi'"
+
+    def test_logical_order_follows_strides(self):
+        # a (2, 3) C array seen transposed, and reversed along its first axis
+        assert elements.logical_offsets((3, 2), (8, 24), 10) == [0, 24, 8, 32, 16, 40]
+        assert elements.logical_offsets((3,), (-8,), 2) == [0, -8]
+        assert elements.logical_offsets((0, 5), (40, 8), 10) == []
+
+
+class TestCommandLines:
+    def test_gdb_loads_helpers_and_printers_before_breakpoints(self, monkeypatch):
+        monkeypatch.setattr(debugging, "require", lambda program, package: program)
+        argv = debugging.gdb_argv("py", ["-c", "pass"], breakpoints=["DOUBLE_add"],
+                                  commands=["py-bt"], batch=True)
+        assert argv[:3] == ["gdb", "-batch", "-nx"]
+        assert "set breakpoint pending on" in argv
+        assert str(debugging.NUMPY_GDB) in argv
+        assert argv.index("break DOUBLE_add") < argv.index("run") < argv.index("py-bt")
+        assert argv[-4:] == ["--args", "py", "-c", "pass"]
+        cgdb = debugging.gdb_argv("py", [], frontend="cgdb")
+        assert cgdb[:2] == ["cgdb", "--"] and "run" not in cgdb
+
+    def test_missing_tool_says_what_to_install(self, monkeypatch):
+        monkeypatch.setattr(shutil, "which", lambda program: None)
+        with pytest.raises(Exception, match="apt-get install cgdb"):
+            debugging.require("cgdb", "cgdb")
+
+
+SYNTHETIC_PROFILE = """\
+version: 1
+positions: line
+events: Ir
+summary: 1000
+ob=/usr/lib/libpython3.11.so.1.0
+fl=Python/ceval.c
+fn=_PyEval_EvalFrameDefault
+10 5
+cfl=Objects/abstract.c
+cfn=PyNumber_Add
+calls=1 880
+12 995
+ob=/usr/lib/libpython3.11.so.1.0
+fl=Objects/abstract.c
+fn=PyNumber_Add
+880 5
+cob=/x/numpy/_core/_multiarray_umath.so
+cfl=numpy/_core/src/multiarray/number.c
+cfn=array_add
+calls=1 240
+893 990
+ob=/x/numpy/_core/_multiarray_umath.so
+fl=numpy/_core/src/multiarray/number.c
+fn=array_add
+240 10
+cfl=numpy/_core/src/umath/loops.c
+cfn=DOUBLE_add_X86_V4
+calls=1 40
+247 900
+cfn=PyArray_Malloc
+calls=1 1
+250 80
+fl=numpy/_core/src/umath/loops.c
+fn=DOUBLE_add_X86_V4
+40 900
+"""
+
+
+class TestTracerOnASyntheticProfile:
+    def test_parse_and_chain(self, tmp_path):
+        path = tmp_path / "callgrind.out.1"
+        path.write_text(SYNTHETIC_PROFILE)
+        profile = callgrind.parse(path)
+        assert profile.total == 1000
+        assert profile.calls[("array_add", "DOUBLE_add_X86_V4")].site == \
+            ("numpy/_core/src/multiarray/number.c", 247)
+        assert tracer.inner_loop(profile) == "DOUBLE_add_X86_V4"
+        assert tracer.chain_to(profile, "DOUBLE_add_X86_V4") == \
+            ["PyNumber_Add", "array_add", "DOUBLE_add_X86_V4"]
+        text = tracer.describe(profile, "a + a")
+        assert "number.c:247" in text and "SIMD variant X86_V4" in text
+        assert "abstract.c:893" in text and "(interpreter)" in text
+
+
+# --- the tools for real (slow: they build the debug and profiling profiles) ---
+
+def runtests(*args, timeout=3000):
+    return subprocess.run([sys.executable, str(REPO / "runtests.py"), *args],
+                          capture_output=True, text=True, cwd=REPO, timeout=timeout)
+
+
+@pytest.mark.slow
+class TestGdb:
+    def test_printers_in_a_numpy_session(self):
+        result = runtests(
+            "--profile", "debug", "--batch", "--break", "array_kurtosis",
+            "--gdb-ex", "p self", "--gdb-ex", "p ((PyArrayObject_fields *)self)->descr",
+            "--gdb-ex", "break NpyIter_GetIterNext", "--gdb-ex", "continue",
+            "--gdb-ex", "p iter", "--gdb-ex", "py-bt",
+            "--gdb", "-c", "import numpy as np\n"
+                           "a = np.arange(6.0).reshape(2, 3)[:, ::2]\n"
+                           "a.kurtosis(axis=0)\n")
+        out = result.stdout
+        assert result.returncode == 0, result.stderr
+        assert ("<ndarray float64 shape=(2, 2) strides=(24, 16) flags=ALIGNED|WRITEABLE"
+                in out)
+        assert "[0.0, 2.0, 3.0, 5.0]" in out
+        assert "<dtype float64 kind='f' type='d' byteorder='=' type_num=12 itemsize=8" in out
+        assert "<NpyIter ndim=" in out and "nop=" in out
+        assert 'File "<string>", line 3, in <module>' in out      # py-bt
+
+    def test_half_and_quad_in_c(self, tmp_path):
+        source = tmp_path / "floats.c"
+        source.write_text(textwrap.dedent("""\
+            typedef unsigned short npy_half;
+            __float128 tenth = 0.1Q;
+            __float128 third = 1.0Q / 3;
+            npy_half one_and_a_half = 0x3e00;
+            int main(void) { return 0; }
+            """))
+        program = tmp_path / "floats"
+        subprocess.run(["cc", "-g", "-O0", "-o", str(program), str(source)], check=True)
+        result = subprocess.run(
+            ["gdb", "-batch", "-nx", "-x", str(debugging.NUMPY_GDB),
+             "-ex", "p tenth", "-ex", "p third", "-ex", "p one_and_a_half", str(program)],
+            capture_output=True, text=True)
+        assert "= 0.1 (exactly 0.1000000000000000000000000000000000048148248609680896" \
+            in result.stdout
+        assert "= 0.3333333333333333333333333333333333 (exactly 0.33333" in result.stdout
+        assert "= 1.5 (0x3e00)" in result.stdout
+
+
+@pytest.mark.slow
+class TestValgrind:
+    def test_clean_script_has_no_errors(self, tmp_path):
+        script = tmp_path / "clean.py"
+        script.write_text("import numpy as np\nprint(np.arange(100.0).kurtosis())\n")
+        result = runtests("--valgrind", str(script))
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "ERROR SUMMARY: 0 errors" in result.stderr
+
+    def test_out_of_bounds_read_is_caught(self, tmp_path):
+        source = tmp_path / "oob.c"
+        source.write_text(textwrap.dedent("""\
+            #include <Python.h>
+            #include <stdlib.h>
+            static PyObject *
+            read_past_end(PyObject *self, PyObject *args)
+            {
+                double *values = malloc(4 * sizeof(double));
+                for (int i = 0; i < 4; i++) {
+                    values[i] = i;
+                }
+                double past = values[4];        /* one past the end */
+                free(values);
+                return PyFloat_FromDouble(past);
+            }
+            static PyMethodDef methods[] = {
+                {"read_past_end", read_past_end, METH_NOARGS, NULL}, {NULL}};
+            static struct PyModuleDef module = {
+                PyModuleDef_HEAD_INIT, "oob", NULL, -1, methods};
+            PyMODINIT_FUNC PyInit_oob(void) { return PyModule_Create(&module); }
+            """))
+        cext.build_extension(paths.VENV / "bin" / "python", source, "oob", tmp_path,
+                             cflags=("-O0", "-g"))
+        script = tmp_path / "use_oob.py"
+        script.write_text(f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\n"
+                          "import oob\noob.read_past_end()\n")
+        result = runtests("--valgrind", str(script))
+        assert result.returncode != 0
+        assert "Invalid read of size 8" in result.stderr
+        assert "oob.c:10" in result.stderr
+
+
+@pytest.mark.slow
+class TestCallgrindAndTracer:
+    SETUP = "import numpy as np; a = np.ones(1000)"
+
+    def test_callgrind_writes_a_file_kcachegrind_can_read(self):
+        result = runtests("--setup", self.SETUP, "--callgrind", "a.kurtosis()")
+        assert result.returncode == 0, result.stderr[-3000:]
+        written = result.stdout.split("written: ")[1].split()[0]
+        profile = callgrind.parse(REPO / written)
+        assert profile.total > 0
+        assert any(name.startswith("kurtosis_fused_DOUBLE") for name in profile.functions)
+        assert "array_kurtosis" in result.stdout       # callgrind_annotate's table
+
+    @pytest.mark.parametrize("expression, steps", [
+        ("a + a", ["PyNumber_Add", "array_add", "ufunc_generic_fastcall", "DOUBLE_add"]),
+        ("a.sum()", ["array_sum", "PyUFunc_Reduce", "DOUBLE_add"]),
+        ("a.kurtosis()", ["array_kurtosis", "kurtosis_reduce", "kurtosis_fused_DOUBLE"]),
+    ])
+    def test_trace_reaches_the_inner_loop(self, expression, steps):
+        result = runtests("--setup", self.SETUP, "--trace", expression)
+        assert result.returncode == 0, result.stderr[-3000:]
+        positions = [result.stdout.find(step) for step in steps]
+        assert all(p >= 0 for p in positions), result.stdout
+        assert positions == sorted(positions), result.stdout
+        assert "SIMD variant" in result.stdout or "baseline" in result.stdout
