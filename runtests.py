@@ -47,7 +47,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
-from dive import build, callgrind, debugging, paths, profiles, testing, tracer, venv  # noqa: E402
+from dive import (build, callgrind, coverage, debugging, paths, profiles,  # noqa: E402
+                  testing, tracer, venv)
 from dive.errors import DiveError  # noqa: E402
 
 
@@ -130,6 +131,17 @@ def parse_args(argv):
                                help="profile CODE; writes build/callgrind/callgrind.out.PID "
                                     "(open it with kcachegrind) and prints the top "
                                     "functions by inclusive cost")
+    profile_group.add_argument("--gcov", action="store_true",
+                               help="run the tests (default: the fork's own) on the "
+                                    "coverage profile, then print the line coverage of "
+                                    "the fork's C files")
+    profile_group.add_argument("--lcov-html", action="store_true",
+                               help="the same, and write an HTML report to "
+                                    "build/coverage-html/")
+    profile_group.add_argument("--refcount", action="store_true",
+                               help="repeat the fork's new operations under Debian's "
+                                    "python3.11d (profile refdebug) and fail if the total "
+                                    "reference count or allocated blocks grow")
     profile_group.add_argument("--trace", metavar="EXPRESSION",
                                help="print the C call chain from EXPRESSION's entry into "
                                     "NumPy down to the inner loop that did the work")
@@ -161,6 +173,18 @@ def run_stock_tests(args, python, targets):
         raise DiveError(f"the stock NumPy run recorded no outcomes; see {log}")
 
 
+def run_coverage(args, profile, python, site, env):
+    """The tests (the fork's own unless -t) on gcov counters, then the report."""
+    coverage.reset(profile)
+    args.tests = args.tests or testing.dive_targets()
+    status = run_tests(args, profile, python, site, env)
+    summary, html_dir = coverage.report(profile, html=args.lcov_html)
+    print(summary)
+    if html_dir:
+        print(f"HTML report: {html_dir.relative_to(paths.REPO)}/index.html")
+    return status
+
+
 def run_tests(args, profile, python, site, env):
     targets = args.tests or testing.default_targets()
     extra = ["-" + "v" * args.verbose] if args.verbose else []
@@ -183,6 +207,10 @@ def profile_name(args):
         return "debug"
     if args.callgrind is not None or args.trace is not None:
         return "profiling"
+    if args.gcov or args.lcov_html:
+        return "coverage"
+    if args.refcount:
+        return "refdebug"
     return None
 
 
@@ -195,7 +223,8 @@ def run_debugger(args, python, env):
 
 
 def run_valgrind(args, profile, python, site, env):
-    """memcheck over a script (FILE.py [ARGS]) or over tests."""
+    """memcheck over a script (FILE.py [ARGS]) or over tests; fails on any
+    error, and on any block definitely lost by NumPy's code."""
     targets = args.valgrind
     if targets and targets[0].endswith(".py") and not targets[0].startswith("numpy/"):
         command = [python, *targets]
@@ -204,7 +233,19 @@ def run_valgrind(args, profile, python, site, env):
             python, paths.PREPARED_TREE, site, targets=targets or testing.dive_targets(),
             mode=args.mode, workers=None, extra_args=["-p", "no:cacheprovider"]
             + args.pytest_args)
-    return run(debugging.valgrind_argv(command), debugging.valgrind_environ(env))
+    log = paths.BUILD / "valgrind" / "memcheck.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    status = run(debugging.valgrind_argv(command, log), debugging.valgrind_environ(env))
+    report = log.read_text(errors="replace")
+    errors, numpy_leaks, other_leaks = debugging.memcheck_verdict(report)
+    for record in numpy_leaks:
+        print(record, file=sys.stderr)
+    print(f"memcheck: {errors} errors; {len(numpy_leaks)} blocks definitely lost by "
+          f"NumPy's code, {len(other_leaks)} by the interpreter (not counted); "
+          f"report: {log.relative_to(paths.REPO)}", file=sys.stderr)
+    if errors:
+        print(report.split("HEAP SUMMARY")[0], file=sys.stderr)
+    return status or (1 if errors or numpy_leaks else 0)
 
 
 def run_callgrind(args, python, env):
@@ -227,7 +268,8 @@ def main(argv=None):
         if args.build_only:
             print(f"numpy-dive ({profile.name}) is installed in {site}")
             return 0
-        env = testing.test_environ(venv.environ(), site, profile.name)
+        env = profile.run_environment(
+            testing.test_environ(venv.environ(), site, profile.name))
         if args.python is not None:
             return run([python, *args.python], env)
         if args.ipython:
@@ -247,6 +289,11 @@ def main(argv=None):
             print(text)
             print(f"\n(the call graph: kcachegrind {callgrind.report_path(path)})")
             return 0
+        if args.gcov or args.lcov_html:
+            return run_coverage(args, profile, python, site, env)
+        if args.refcount:
+            debug_python = debugging.require("python3.11d", "python3.11-dbg")
+            return run([debug_python, debugging.LEAK_CHECK], env)
         return run_tests(args, profile, python, site, env)
     except DiveError as exc:
         print(f"runtests.py: error: {exc}", file=sys.stderr)

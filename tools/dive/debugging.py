@@ -1,4 +1,5 @@
 """Command lines for running the fork's Python under gdb, cgdb and valgrind."""
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from .errors import DiveError
 
 NUMPY_GDB = paths.REPO / "tools" / "gdb" / "numpy-gdb.py"
 SUPPRESSIONS = paths.REPO / "tools" / "valgrind" / "python.supp"
+LEAK_CHECK = paths.REPO / "tools" / "refcount" / "check_leaks.py"
 # CPython's gdb helpers (py-bt, py-list, py-locals): Debian's python3.11-dbg
 # ships them for its 3.11, whose frame layout every 3.11 shares; an
 # interpreter built from source (pyenv) keeps its own copy beside it.
@@ -57,18 +59,55 @@ def gdb_argv(python, python_args, *, frontend="gdb", breakpoints=(), commands=()
     return [frontend, "--", *options] if frontend == "cgdb" else [frontend, *options]
 
 
-def valgrind_argv(command, *, log_file=None):
-    """memcheck around `command`; exits 99 on any error, definite leaks included.
-    Run it with PYTHONMALLOC=malloc (valgrind_environ). More options (e.g.
+def valgrind_argv(command, log_file):
+    """memcheck around `command`, its report in `log_file`; exits 99 on an
+    error. Leaks are judged afterwards (memcheck_verdict). Run it with
+    PYTHONMALLOC=malloc (valgrind_environ). More options (e.g.
     --track-origins=yes) go in $VALGRIND_OPTS, which valgrind reads itself."""
     require("valgrind", "valgrind")
-    argv = ["valgrind", "--tool=memcheck", "--error-exitcode=99",
+    return ["valgrind", "--tool=memcheck", "--error-exitcode=99",
             f"--suppressions={SUPPRESSIONS}", "--leak-check=full",
-            "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite",
-            "--num-callers=40"]
-    if log_file is not None:
-        argv.append(f"--log-file={log_file}")
-    return argv + [str(c) for c in command]
+            "--show-leak-kinds=definite", "--errors-for-leak-kinds=none",
+            "--num-callers=40", "--fullpath-after=", f"--log-file={log_file}",
+            *[str(c) for c in command]]
+
+
+# A stack frame in NumPy's code: valgrind prints full source paths
+# (--fullpath-after=), which for NumPy's objects run through .../numpy/...
+_NUMPY_FRAME = re.compile(r"/numpy/\S*\.(c|cpp|h|src|so)[:)]")
+_EVAL_FRAME = "_PyEval_EvalFrameDefault"
+
+
+def lost_by_numpy(record):
+    """Whether NumPy's code lost a block, from the stack that allocated it.
+
+    Outward from the allocation, a NumPy frame must come before any Python
+    code (the eval loop): a block the interpreter lost while NumPy imported,
+    say, datetime has Python code in between, and is the interpreter's. And
+    NumPy must have been called from Python, not by another extension module
+    (SciPy's ufuncs are made by NumPy's PyUFunc_FromFuncAndData, and lost by
+    SciPy)."""
+    seen_numpy = False
+    for line in record.splitlines():
+        if _NUMPY_FRAME.search(line):
+            seen_numpy = True
+        elif _EVAL_FRAME in line:
+            return seen_numpy
+        elif "site-packages/" in line and seen_numpy:
+            return False
+    return seen_numpy
+
+
+def memcheck_verdict(report):
+    """(errors, records of blocks lost by NumPy, records of blocks lost by the
+    interpreter) in a memcheck report. CPython 3.11 itself loses a few
+    objects by exit, which are not ours to fix."""
+    errors = re.search(r"ERROR SUMMARY: (\d+) errors", report)
+    numpy_leaks, other_leaks = [], []
+    for record in re.split(r"\n==\d+== \n", report):
+        if "are definitely lost in loss record" in record:
+            (numpy_leaks if lost_by_numpy(record) else other_leaks).append(record)
+    return int(errors.group(1)) if errors else -1, numpy_leaks, other_leaks
 
 
 def valgrind_environ(env):

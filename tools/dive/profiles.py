@@ -1,7 +1,8 @@
 """Build profiles from site.cfg."""
 import configparser
 import shlex
-from dataclasses import dataclass
+import subprocess
+from dataclasses import dataclass, field
 
 from . import paths
 from .errors import DiveError
@@ -15,6 +16,16 @@ class Profile:
     description: str
     meson_args: tuple
     without_simd_tests: tuple = ()
+    # NAME=VALUE lines for every run of the build (tests, --python, ...);
+    # {libasan} stands for gcc's libasan.so (for LD_PRELOAD)
+    environment: dict = field(default_factory=dict)
+
+    def run_environment(self, env):
+        """`env` with the profile's variables added."""
+        values = {key: value.format(libasan=_gcc_library("libasan.so"))
+                  if "{libasan}" in value else value
+                  for key, value in self.environment.items()}
+        return {**env, **values}
 
     @property
     def build_dir(self):
@@ -34,6 +45,17 @@ def _read(site_cfg):
 
 def _split_args(text):
     return tuple(shlex.split(text or "", comments=True))
+
+
+def _gcc_library(name):
+    """The path gcc links `name` from (a sanitizer runtime, for LD_PRELOAD)."""
+    return subprocess.run(["gcc", f"-print-file-name={name}"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def _split_environment(text):
+    pairs = [line.split("=", 1) for line in _split_args(text)]
+    return {key: value for key, value in pairs}
 
 
 def available(site_cfg=paths.SITE_CFG):
@@ -61,4 +83,5 @@ def load(name=None, site_cfg=paths.SITE_CFG):
         meson_args=_split_args(config.get(section, "meson-args", fallback="")) + local_args,
         without_simd_tests=_split_args(config.get(section, "without-simd-tests",
                                                   fallback="")),
+        environment=_split_environment(config.get(section, "environment", fallback="")),
     )

@@ -234,7 +234,8 @@ class TestValgrind:
         script.write_text("import numpy as np\nprint(np.arange(100.0).kurtosis())\n")
         result = runtests("--valgrind", str(script))
         assert result.returncode == 0, result.stderr[-3000:]
-        assert "ERROR SUMMARY: 0 errors" in result.stderr
+        assert "memcheck: 0 errors; 0 blocks definitely lost by NumPy's code" \
+            in result.stderr
 
     def test_out_of_bounds_read_is_caught(self, tmp_path):
         source = tmp_path / "oob.c"
@@ -284,13 +285,15 @@ class TestCallgrindAndTracer:
 
     @pytest.mark.parametrize("expression, steps", [
         ("a + a", ["PyNumber_Add", "array_add", "ufunc_generic_fastcall", "DOUBLE_add"]),
-        ("a.sum()", ["array_sum", "PyUFunc_Reduce", "DOUBLE_add"]),
+        ("a.sum()", ["ufunc_reduce", "PyUFunc_ReduceWrapper", "DOUBLE_add"]),
         ("a.kurtosis()", ["array_kurtosis", "kurtosis_reduce", "kurtosis_fused_DOUBLE"]),
     ])
     def test_trace_reaches_the_inner_loop(self, expression, steps):
         result = runtests("--setup", self.SETUP, "--trace", expression)
         assert result.returncode == 0, result.stderr[-3000:]
-        positions = [result.stdout.find(step) for step in steps]
+        rows = "\n".join(line for line in result.stdout.splitlines() if line.rstrip()
+                         .endswith(("calls the next", "the inner loop", "(interpreter)")))
+        positions = [rows.find(step) for step in steps]
         assert all(p >= 0 for p in positions), result.stdout
         assert positions == sorted(positions), result.stdout
         assert "SIMD variant" in result.stdout or "baseline" in result.stdout

@@ -1,0 +1,102 @@
+"""Reference and memory leak check for the fork's new C code.
+
+Each operation runs many times; the interpreter's total reference count
+(sys.gettotalrefcount, a debug-build Python's) and its allocated blocks must
+not grow with the number of runs. Two measurements (N and 3N runs, after a
+warm-up that fills caches) cancel constant offsets: what is left is growth
+per call. Run by `runtests.py --refcount` under Debian's python3.11d, with
+the refdebug profile (compiled with Py_REF_DEBUG, so NumPy's own INCREF and
+DECREF are counted too).
+"""
+import gc
+import sys
+import warnings
+
+import numpy as np
+
+RUNS = 100
+
+
+def growth(operation):
+    """(references, blocks) that one more call leaves behind, on average."""
+    def measure(runs):
+        gc.collect()
+        refs, blocks = sys.gettotalrefcount(), sys.getallocatedblocks()
+        for _ in range(runs):
+            operation()
+        gc.collect()
+        return sys.gettotalrefcount() - refs, sys.getallocatedblocks() - blocks
+
+    for _ in range(20):
+        operation()
+    few, many = measure(RUNS), measure(3 * RUNS)
+    return ((many[0] - few[0]) / (2 * RUNS), (many[1] - few[1]) / (2 * RUNS))
+
+
+def raises(operation, exception):
+    def call():
+        try:
+            operation()
+        except exception:
+            return
+        raise AssertionError(f"{operation} did not raise {exception.__name__}")
+    return call
+
+
+def quietly(operation):
+    def call():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            operation()
+    return call
+
+
+def operations():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((40, 3000))
+    out = np.empty(3000)
+    mask = a > -1
+    small = a[:3, :5].astype(np.float32)
+    masked = np.ma.masked_greater(a[:4], 1.5)
+
+    class Sub(np.ndarray):
+        pass
+
+    return {
+        "a.kurtosis()": lambda: a.kurtosis(),
+        "a.kurtosis(axis=0)": lambda: a.kurtosis(axis=0),
+        "a.kurtosis(axis=-1, keepdims=True)": lambda: a.kurtosis(axis=-1, keepdims=True),
+        "a.kurtosis(axis=0, out=out)": lambda: a.kurtosis(axis=0, out=out),
+        "a.kurtosis(where=mask, bias=False)": lambda: a.kurtosis(where=mask, bias=False),
+        "float32 with dtype=": lambda: small.kurtosis(axis=1, dtype=np.float64),
+        "int16 cast by the loop": lambda: a[:2].astype(np.int16).kurtosis(axis=1),
+        "longdouble": lambda: a[:2].astype(np.longdouble).kurtosis(),
+        "np.kurtosis(list)": lambda: np.kurtosis([1.0, 2.0, 4.0, 8.0]),
+        "generic scalar": lambda: np.float64(3.0).kurtosis(),
+        "subclass": lambda: a[:2].view(Sub).kurtosis(axis=1),
+        "MaskedArray.kurtosis": lambda: masked.kurtosis(axis=1),
+        "empty slice (warns)": quietly(lambda: np.zeros((0, 3)).kurtosis(axis=0)),
+        "constant slice": lambda: np.ones(10).kurtosis(),
+        "complex (TypeError)": raises(lambda: np.ones(3, complex).kurtosis(), TypeError),
+        "bad axis (AxisError)": raises(lambda: a.kurtosis(axis=5), np.exceptions.AxisError),
+        "bad out (ValueError)": raises(lambda: a.kurtosis(axis=0, out=np.empty(2)),
+                                      ValueError),
+    }
+
+
+def main():
+    if not hasattr(sys, "gettotalrefcount"):
+        sys.exit("check_leaks.py needs a debug build of Python (python3.11d)")
+    failures = 0
+    print(f"{'operation':<40} {'refs/call':>10} {'blocks/call':>12}")
+    for name, operation in operations().items():
+        refs, blocks = growth(operation)
+        leaked = refs > 0.01 or blocks > 0.01
+        failures += leaked
+        print(f"{name:<40} {refs:>10.2f} {blocks:>12.2f}{'  LEAK' if leaked else ''}")
+    print(f"{failures} of {len(operations())} operations leak")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
