@@ -63,8 +63,15 @@ def annotate(path, limit=25):
     if start is None:
         return report
     header = [line for line in lines[:start] if line.strip()]
-    table = [line for line in lines[start + 2:] if line.strip()][:limit]
+    table = [_shorten(line) for line in lines[start + 2:] if line.strip()][:limit]
     return "\n".join(header[-3:] + ["", lines[start], *table])
+
+
+def _shorten(line):
+    """Source paths from NumPy's tree or CPython's, objects by their file name."""
+    line = re.sub(r"\[(?:/[^\]]*/)?([^/\]]+)\]", r"[\1]", line)
+    line = re.sub(r"/\S*?/Python-[\d.]+/(\./)?", "", line)
+    return re.sub(r"\S*?build/[\w-]+/\.\./src/", "", line)
 
 
 @dataclass
