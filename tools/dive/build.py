@@ -1,4 +1,5 @@
 """Configure, compile and install one profile with the sdist's vendored meson."""
+import shutil
 import subprocess
 import sys
 import time
@@ -75,8 +76,12 @@ def build(profile, *, jobs=None, show_log=False):
     args_file = profile.build_dir / _SETUP_ARGS_FILE
     configured = (profile.build_dir / "build.ninja").exists()
     if not configured or args_file.read_text() != "\n".join(args):
-        wipe = ["--wipe"] if configured else []
-        step.run(f"Configuring {profile.name} ({profile.build_dir})", meson + args + wipe)
+        # A fresh directory, not `meson setup --wipe`: that keeps the options
+        # of the previous setup, so an option taken out of site.cfg would stay
+        # (ccache makes the rebuild cheap).
+        if profile.build_dir.exists():
+            shutil.rmtree(profile.build_dir)
+        step.run(f"Configuring {profile.name} ({profile.build_dir})", meson + args)
         args_file.write_text("\n".join(args))
     jobs_arg = ["-j", str(jobs)] if jobs else []
     step.run(f"Compiling {profile.name}", meson + ["compile", "-C", str(profile.build_dir),

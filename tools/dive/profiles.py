@@ -17,14 +17,17 @@ class Profile:
     meson_args: tuple
     without_simd_tests: tuple = ()
     # NAME=VALUE lines for every run of the build (tests, --python, ...);
-    # {libasan} stands for gcc's libasan.so (for LD_PRELOAD)
+    # {libasan} stands for gcc's libasan.so (for LD_PRELOAD), {src} for the
+    # prepared tree
     environment: dict = field(default_factory=dict)
 
     def run_environment(self, env):
         """`env` with the profile's variables added."""
-        values = {key: value.format(libasan=_gcc_library("libasan.so"))
-                  if "{libasan}" in value else value
-                  for key, value in self.environment.items()}
+        values = {}
+        for key, value in self.environment.items():
+            if "{libasan}" in value:
+                value = value.replace("{libasan}", _gcc_library("libasan.so"))
+            values[key] = value.replace("{src}", str(paths.PREPARED_TREE))
         return {**env, **values}
 
     @property

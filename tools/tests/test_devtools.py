@@ -297,3 +297,50 @@ class TestCallgrindAndTracer:
         assert all(p >= 0 for p in positions), result.stdout
         assert positions == sorted(positions), result.stdout
         assert "SIMD variant" in result.stdout or "baseline" in result.stdout
+
+
+# --- heavy: the fork's tests under memcheck, ASan+UBSan and the refcount
+# check, on a subset that covers every path of the new code (CI runs these) ---
+
+HEAVY_SUBSET = [
+    "numpy/tests/test_dive_identity.py",
+    "numpy/ma/tests/test_kurtosis.py",
+    "numpy/_core/tests/test_kurtosis.py::TestAxes",
+    "numpy/_core/tests/test_kurtosis.py::TestLayout",
+    "numpy/_core/tests/test_kurtosis.py::TestDtypes",
+    "numpy/_core/tests/test_kurtosis.py::TestDegenerate",
+    "numpy/_core/tests/test_kurtosis.py::TestWhereAndOut",
+    "numpy/_core/tests/test_kurtosis.py::TestInterfaces::test_subclasses_keep_their_type",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.heavy
+class TestHeavy:
+    def test_fork_tests_clean_under_memcheck(self):
+        result = runtests("--valgrind", *HEAVY_SUBSET)
+        assert result.returncode == 0, result.stderr[-5000:]
+        assert "memcheck: 0 errors; 0 blocks definitely lost by NumPy's code" \
+            in result.stderr
+
+    def test_fork_tests_clean_under_asan_and_ubsan(self):
+        args = [arg for target in HEAVY_SUBSET for arg in ("-t", target)]
+        result = runtests("--profile", "asan", *args)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+        assert "ERROR: AddressSanitizer" not in result.stderr
+        assert "runtime error:" not in result.stderr
+
+    def test_no_reference_leaks(self):
+        result = runtests("--refcount")
+        assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+        assert "0 of " in result.stdout and " operations leak" in result.stdout
+
+    def test_coverage_of_the_kurtosis_code(self):
+        result = runtests("--gcov", "-t", "numpy/_core/tests/test_kurtosis.py")
+        assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+        rows = [line for line in result.stdout.splitlines() if "kurtosis" in line
+                and "|" in line]
+        assert any("kurtosis.c.src" in row for row in rows), result.stdout
+        for row in rows:
+            rate = float(row.split("|")[1].split("%")[0])
+            assert rate >= 80, row
