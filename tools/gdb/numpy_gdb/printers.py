@@ -78,13 +78,24 @@ def describe_dtype(descr):
     return name.removeprefix("numpy."), element
 
 
-class ArrayPrinter:
+class PointerPrinter:
+    """A printer for a pointer: NULL as such, else what `describe` says."""
+
+    c_type = "void *"
+
     def __init__(self, value):
         self.value = value
 
     def to_string(self):
         if int(self.value) == 0:
-            return "(PyArrayObject *) NULL"
+            return f"({self.c_type}) NULL"
+        return self.describe()
+
+
+class ArrayPrinter(PointerPrinter):
+    c_type = "PyArrayObject *"
+
+    def describe(self):
         fields_type = gdb.lookup_type("PyArrayObject_fields").pointer()
         array = self.value.cast(fields_type).dereference()
         ndim = int(array["nd"])
@@ -119,13 +130,10 @@ class ArrayPrinter:
         return element.format(read(address, element.itemsize))
 
 
-class DescrPrinter:
-    def __init__(self, value):
-        self.value = value
+class DescrPrinter(PointerPrinter):
+    c_type = "PyArray_Descr *"
 
-    def to_string(self):
-        if int(self.value) == 0:
-            return "(PyArray_Descr *) NULL"
+    def describe(self):
         fields = descr_fields(self.value)
         name, _ = describe_dtype(self.value)
         return (f"<dtype {name} kind='{chr(int(fields['kind']) & 0xFF)}' "
@@ -135,13 +143,10 @@ class DescrPrinter:
                 f"alignment={int(fields['alignment'])}>")
 
 
-class IterPrinter:
-    def __init__(self, value):
-        self.value = value
+class IterPrinter(PointerPrinter):
+    c_type = "NpyIter *"
 
-    def to_string(self):
-        if int(self.value) == 0:
-            return "(NpyIter *) NULL"
+    def describe(self):
         it = self.value.dereference()
         itflags = int(it["itflags"])
         names = [name for bit, name in enumerate(ITER_FLAGS) if itflags & (1 << bit)]
