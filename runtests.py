@@ -25,10 +25,10 @@ Examples:
 Debugging and profiling (doc/debugging.rst walks through them):
 
   python3 runtests.py --gdb -c "import numpy as np; np.ones(3) + 1"
-  python3 runtests.py --break DOUBLE_add --gdb-ex "p *args@3" --gdb-ex py-bt \
-                      --batch --gdb -c "import numpy as np; np.ones(3) + 1"
+  python3 runtests.py --batch --break DOUBLE_add --gdb-ex "bt 5" --gdb-ex py-bt
+                      --gdb -c "import numpy as np; np.ones(3) + 1"
   python3 runtests.py --cgdb my_script.py
-  python3 runtests.py --valgrind numpy/_core/tests/test_kurtosis.py
+  python3 runtests.py --valgrind numpy/_core/tests/test_kurtosis.py::TestAxes
   python3 runtests.py --valgrind my_script.py
   python3 runtests.py --setup "import numpy as np; a = np.ones(10**6)" --callgrind "a.sum()"
   python3 runtests.py --setup "import numpy as np; a = np.ones(10)" --trace "a + a"
