@@ -43,8 +43,9 @@ def run(python, env, setup, code, *, label="callgrind"):
             f"--callgrind-out-file={out}", "--dump-line=yes", "--compress-strings=no",
             "--compress-pos=no", str(python), "-c", DRIVER, str(HELPER_DIR), setup, code]
     before = set(OUTPUT_DIR.glob(f"{label}.out.*"))
-    result = subprocess.run(argv, env=env, cwd=paths.REPO, stderr=subprocess.PIPE,
-                            text=True)
+    # a fixed hash seed: dict and set layouts, and so the counts, repeat exactly
+    result = subprocess.run(argv, env={**env, "PYTHONHASHSEED": "0"}, cwd=paths.REPO,
+                            stderr=subprocess.PIPE, text=True)
     written = sorted(set(OUTPUT_DIR.glob(f"{label}.out.*")) - before,
                      key=lambda p: p.stat().st_mtime)
     if result.returncode != 0 or not written:
