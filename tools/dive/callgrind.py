@@ -39,7 +39,10 @@ def run(python, env, setup, code, *, label="callgrind"):
     cext.build_extension(python, TOGGLE_SOURCE, "_dive_callgrind", HELPER_DIR)
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     out = OUTPUT_DIR / f"{label}.out.%p"
-    argv = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--collect-atstart=no",
+    # no address randomization either: an array's alignment changes how many
+    # elements a SIMD loop's head and tail take
+    argv = ["setarch", os.uname().machine, "--addr-no-randomize",
+            "valgrind", "--tool=callgrind", "--instr-atstart=no", "--collect-atstart=no",
             f"--callgrind-out-file={out}", "--dump-line=yes", "--compress-strings=no",
             "--compress-pos=no", str(python), "-c", DRIVER, str(HELPER_DIR), setup, code]
     before = set(OUTPUT_DIR.glob(f"{label}.out.*"))
