@@ -1,0 +1,447 @@
+/*
+ * The NPY_QUAD descriptor and its legacy ArrFuncs (item access, copyswap,
+ * compare, argmax/argmin, dot, fill), the finfo constants, and the set-up
+ * that set_typeinfo calls to make np.dtype('quad') a builtin dtype.
+ *
+ * Elements may be unaligned or byte-swapped, so every access goes through
+ * memcpy and an explicit 16-byte swap.
+ */
+#define NPY_NO_DEPRECATED_API NPY_API_VERSION
+#define _MULTIARRAYMODULE
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "numpy/arrayobject.h"
+#include "numpy/arrayscalars.h"
+#include "numpy/npy_math.h"
+
+#include "abstractdtypes.h"
+#include "common.h"  /* NPY_ALIGNOF */
+#include "dtypemeta.h"
+#include "npy_static_data.h"
+#include "quadtype.h"
+
+
+static void
+quad_byteswap(void *data)
+{
+    char *bytes = data;
+    for (int i = 0; i < 8; i++) {
+        char tmp = bytes[i];
+        bytes[i] = bytes[15 - i];
+        bytes[15 - i] = tmp;
+    }
+}
+
+
+static inline npy_quad
+quad_load(const void *data)
+{
+    npy_quad value;
+    memcpy(&value, data, sizeof(value));
+    return value;
+}
+
+
+static inline void
+quad_store(void *data, npy_quad value)
+{
+    memcpy(data, &value, sizeof(value));
+}
+
+
+static PyObject *
+QUAD_getitem(void *data, void *vap)
+{
+    PyArrayObject *ap = vap;
+    npy_quad value = quad_load(data);
+    if (ap != NULL && PyArray_ISBYTESWAPPED(ap)) {
+        quad_byteswap(&value);
+    }
+    PyObject *scalar = PyArrayScalar_New(Quad);
+    if (scalar != NULL) {
+        PyArrayScalar_VAL(scalar, Quad) = value;
+    }
+    return scalar;
+}
+
+
+static int
+QUAD_setitem(PyArray_Descr *descr, PyObject *obj, char *data)
+{
+    npy_quad value;
+    if (obj == Py_None) {
+        /* as for the other float types: None is NaN */
+        value = npy_quad_nan();
+    }
+    else if (quad_from_pyobject(obj, &value) < 0) {
+        return -1;
+    }
+    /* descr is NULL on the scalar paths, which are native */
+    if (descr != NULL && PyDataType_ISBYTESWAPPED(descr)) {
+        quad_byteswap(&value);
+    }
+    quad_store(data, value);
+    return 0;
+}
+
+
+static int
+QUAD_legacy_setitem(PyObject *obj, void *data, void *vap)
+{
+    PyArray_Descr *descr = vap == NULL ? NULL : PyArray_DESCR(vap);
+    return QUAD_setitem(descr, obj, data);
+}
+
+
+static void
+QUAD_copyswapn(void *dst, npy_intp dstride, void *src, npy_intp sstride,
+               npy_intp n, int swap, void *NPY_UNUSED(arr))
+{
+    char *d = dst;
+    const char *s = src;
+    if (src != NULL) {
+        for (npy_intp i = 0; i < n; i++, d += dstride, s += sstride) {
+            memmove(d, s, sizeof(npy_quad));
+        }
+        d = dst;
+    }
+    if (swap) {
+        for (npy_intp i = 0; i < n; i++, d += dstride) {
+            quad_byteswap(d);
+        }
+    }
+}
+
+
+static void
+QUAD_copyswap(void *dst, void *src, int swap, void *NPY_UNUSED(arr))
+{
+    if (src != NULL) {
+        memmove(dst, src, sizeof(npy_quad));
+    }
+    if (swap) {
+        quad_byteswap(dst);
+    }
+}
+
+
+/* Total order for sorting: NaNs last, as for the other float types. */
+static int
+QUAD_compare(const void *pa, const void *pb, void *NPY_UNUSED(arr))
+{
+    npy_quad a = quad_load(pa), b = quad_load(pb);
+    if (npy_quad_lt(a, b)) {
+        return -1;
+    }
+    if (npy_quad_lt(b, a)) {
+        return 1;
+    }
+    int a_nan = npy_quad_isnan(a), b_nan = npy_quad_isnan(b);
+    return a_nan - b_nan;
+}
+
+
+/* The first NaN is both the maximum and the minimum, as for float64. */
+static int
+QUAD_argmax(void *data, npy_intp n, npy_intp *index, void *NPY_UNUSED(arr))
+{
+    const char *p = data;
+    npy_quad best = quad_load(p);
+    *index = 0;
+    if (npy_quad_isnan(best)) {
+        return 0;
+    }
+    for (npy_intp i = 1; i < n; i++) {
+        npy_quad value = quad_load(p + i * sizeof(npy_quad));
+        if (!npy_quad_le(value, best)) {
+            /* greater, or NaN */
+            best = value;
+            *index = i;
+            if (npy_quad_isnan(value)) {
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+
+static int
+QUAD_argmin(void *data, npy_intp n, npy_intp *index, void *NPY_UNUSED(arr))
+{
+    const char *p = data;
+    npy_quad best = quad_load(p);
+    *index = 0;
+    if (npy_quad_isnan(best)) {
+        return 0;
+    }
+    for (npy_intp i = 1; i < n; i++) {
+        npy_quad value = quad_load(p + i * sizeof(npy_quad));
+        if (!npy_quad_ge(value, best)) {
+            best = value;
+            *index = i;
+            if (npy_quad_isnan(value)) {
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+
+/* Each step is one fused multiply-add: one rounding per element. */
+static void
+QUAD_dot(char *ip1, npy_intp is1, char *ip2, npy_intp is2, char *op,
+         npy_intp n, void *NPY_UNUSED(ignore))
+{
+    npy_quad sum = npy_quad_from_int64(0);
+    for (npy_intp i = 0; i < n; i++, ip1 += is1, ip2 += is2) {
+        sum = npy_quad_fma(quad_load(ip1), quad_load(ip2), sum);
+    }
+    quad_store(op, sum);
+}
+
+
+static npy_bool
+QUAD_nonzero(void *data, void *vap)
+{
+    /* the sign bit alone (-0.0) is zero, so no byte swap is needed */
+    npy_quad value = quad_load(data);
+    (void)vap;
+    return !npy_quad_iszero(value);
+}
+
+
+/* For arange: element i is start + i * delta, without accumulated error. */
+static int
+QUAD_fill(void *buffer, npy_intp length, void *NPY_UNUSED(ignored))
+{
+    char *p = buffer;
+    npy_quad start = quad_load(p);
+    npy_quad delta = npy_quad_sub(quad_load(p + sizeof(npy_quad)), start);
+    for (npy_intp i = 2; i < length; i++) {
+        npy_quad offset = npy_quad_mul(npy_quad_from_int64(i), delta);
+        quad_store(p + i * sizeof(npy_quad), npy_quad_add(start, offset));
+    }
+    return 0;
+}
+
+
+static int
+QUAD_fillwithscalar(void *buffer, npy_intp length, void *value,
+                    void *NPY_UNUSED(ignored))
+{
+    char *p = buffer;
+    for (npy_intp i = 0; i < length; i++, p += sizeof(npy_quad)) {
+        memcpy(p, value, sizeof(npy_quad));
+    }
+    return 0;
+}
+
+
+/*
+ * Legacy casts to and from the string dtypes, through the scalar: str(q)
+ * is the shortest text that reads back as q, and text is parsed exactly.
+ */
+static void
+quad_to_flexible(void *input, void *output, npy_intp n,
+                 void *vaip, void *vaop)
+{
+    PyArrayObject *aip = vaip, *aop = vaop;
+    char *ip = input, *op = output;
+    npy_intp out_size = PyArray_ITEMSIZE(aop);
+    for (npy_intp i = 0; i < n; i++, ip += sizeof(npy_quad), op += out_size) {
+        PyObject *scalar = QUAD_getitem(ip, aip);
+        if (scalar == NULL) {
+            return;
+        }
+        int result = PyDataType_GetArrFuncs(PyArray_DESCR(aop))->setitem(
+                scalar, op, aop);
+        Py_DECREF(scalar);
+        if (result < 0) {
+            return;
+        }
+    }
+}
+
+
+static void
+flexible_to_quad(void *input, void *output, npy_intp n,
+                 void *vaip, void *vaop)
+{
+    PyArrayObject *aip = vaip, *aop = vaop;
+    char *ip = input, *op = output;
+    npy_intp in_size = PyArray_ITEMSIZE(aip);
+    for (npy_intp i = 0; i < n; i++, ip += in_size, op += sizeof(npy_quad)) {
+        PyObject *text = PyDataType_GetArrFuncs(PyArray_DESCR(aip))->getitem(
+                ip, aip);
+        if (text == NULL) {
+            return;
+        }
+        int result = QUAD_legacy_setitem(text, op, aop);
+        Py_DECREF(text);
+        if (result < 0) {
+            return;
+        }
+    }
+}
+
+
+static PyArray_ArrFuncs quad_arrfuncs = {
+    .cast = {
+        [NPY_STRING] = quad_to_flexible,
+        [NPY_UNICODE] = quad_to_flexible,
+    },
+    .getitem = QUAD_getitem,
+    .setitem = QUAD_legacy_setitem,
+    .copyswapn = QUAD_copyswapn,
+    .copyswap = QUAD_copyswap,
+    .compare = QUAD_compare,
+    .argmax = QUAD_argmax,
+    .dotfunc = (PyArray_DotFunc *)QUAD_dot,
+    .nonzero = QUAD_nonzero,
+    .fill = QUAD_fill,
+    .fillwithscalar = QUAD_fillwithscalar,
+    .argmin = QUAD_argmin,
+};
+
+
+NPY_NO_EXPORT _PyArray_LegacyDescr QUAD_Descr = {
+    PyObject_HEAD_INIT(&PyArrayDescr_Type)
+    .typeobj = &PyQuadArrType_Type,
+    .kind = NPY_FLOATINGLTR,
+    .type = NPY_QUADLTR,
+    .byteorder = '=',
+    .flags = 0,
+    .type_num = NPY_QUAD,
+    .elsize = sizeof(npy_quad),
+    .alignment = NPY_ALIGNOF(npy_quad),
+    .hash = -1,
+};
+
+
+/* The values np.finfo(np.quad) reports: IEEE 754 binary128. */
+static int
+QUAD_get_constant(PyArray_Descr *descr, int constant_id, void *ptr)
+{
+    npy_quad one = npy_quad_from_int64(1);
+    npy_quad value;
+    switch (constant_id) {
+        case NPY_CONSTANT_zero:
+            value = npy_quad_from_int64(0);
+            break;
+        case NPY_CONSTANT_one:
+            value = one;
+            break;
+        case NPY_CONSTANT_minimum_finite:
+            value = npy_quad_negative(
+                    npy_quad_nextafter(npy_quad_inf(), npy_quad_from_int64(0)));
+            break;
+        case NPY_CONSTANT_maximum_finite:
+            value = npy_quad_nextafter(npy_quad_inf(), npy_quad_from_int64(0));
+            break;
+        case NPY_CONSTANT_inf:
+            value = npy_quad_inf();
+            break;
+        case NPY_CONSTANT_nan:
+            value = npy_quad_nan();
+            break;
+        case NPY_CONSTANT_finfo_radix:
+            value = npy_quad_from_int64(2);
+            break;
+        case NPY_CONSTANT_finfo_eps:
+            value = npy_quad_ldexp(one, -112);
+            break;
+        case NPY_CONSTANT_finfo_smallest_normal:
+            value = npy_quad_ldexp(one, -16382);
+            break;
+        case NPY_CONSTANT_finfo_smallest_subnormal:
+            value = npy_quad_ldexp(one, -16494);
+            break;
+        case NPY_CONSTANT_finfo_nmant:
+            *(npy_intp *)ptr = 112;
+            return 1;
+        case NPY_CONSTANT_finfo_min_exp:
+            *(npy_intp *)ptr = -16382;
+            return 1;
+        case NPY_CONSTANT_finfo_max_exp:
+            *(npy_intp *)ptr = 16384;
+            return 1;
+        case NPY_CONSTANT_finfo_decimal_digits:
+            *(npy_intp *)ptr = 33;
+            return 1;
+        default:
+            return 0;
+    }
+    QUAD_copyswap(ptr, &value, PyDataType_ISBYTESWAPPED(descr), NULL);
+    return 1;
+}
+
+
+/* Registers a legacy cast function in `from`'s castdict. */
+static int
+add_legacy_cast(PyArray_Descr *from, int to_type_num,
+                PyArray_VectorUnaryFunc *cast)
+{
+    PyArray_ArrFuncs *arrfuncs = PyDataType_GetArrFuncs(from);
+    if (arrfuncs->castdict == NULL) {
+        arrfuncs->castdict = PyDict_New();
+        if (arrfuncs->castdict == NULL) {
+            return -1;
+        }
+    }
+    PyObject *key = PyLong_FromLong(to_type_num);
+    PyObject *capsule = PyCapsule_New((void *)cast, NULL, NULL);
+    int result = -1;
+    if (key != NULL && capsule != NULL) {
+        result = PyDict_SetItem(arrfuncs->castdict, key, capsule);
+    }
+    Py_XDECREF(key);
+    Py_XDECREF(capsule);
+    return result;
+}
+
+
+/*
+ * Called from set_typeinfo, after the other builtin DTypes exist: wraps
+ * QUAD_Descr in its DType class and adds 'quad' to the typeinfo dict that
+ * numpy's Python layer builds np.quad, sctypeDict and sctypes from.
+ */
+NPY_NO_EXPORT int
+quad_setup_dtype(PyObject *typeinfo)
+{
+    QUAD_Descr.fields = Py_None;
+    PyArray_DTypeMeta *dtypemeta = dtypemeta_wrap_legacy_descriptor(
+            &QUAD_Descr, &quad_arrfuncs,
+            (PyTypeObject *)&PyArray_FloatAbstractDType,
+            "numpy.dtypes.QuadDType", NULL);
+    if (dtypemeta == NULL) {
+        return -1;
+    }
+    NPY_DT_SLOTS(dtypemeta)->setitem = QUAD_setitem;
+    NPY_DT_SLOTS(dtypemeta)->get_constant = QUAD_get_constant;
+    npy_static_cdata._letter_to_num[NPY_QUADLTR - '?'] = NPY_QUAD;
+
+    PyArray_Descr *string = PyArray_DescrFromType(NPY_STRING);
+    PyArray_Descr *unicode = PyArray_DescrFromType(NPY_UNICODE);
+    int result = -1;
+    if (string == NULL || unicode == NULL) {
+        goto finish;
+    }
+    if (add_legacy_cast(string, NPY_QUAD, flexible_to_quad) < 0
+            || add_legacy_cast(unicode, NPY_QUAD, flexible_to_quad) < 0) {
+        goto finish;
+    }
+    if (PyDict_SetItemString(typeinfo, "quad", (PyObject *)&QUAD_Descr) < 0
+            || PyDict_SetItemString(
+                    typeinfo, "NPY_QUAD", (PyObject *)&QUAD_Descr) < 0) {
+        goto finish;
+    }
+    result = 0;
+  finish:
+    Py_XDECREF(string);
+    Py_XDECREF(unicode);
+    return result;
+}

@@ -1,0 +1,301 @@
+/*
+ * Casts between NPY_QUAD and the other numeric dtypes, registered as
+ * ArrayMethods (the string casts are legacy ones, see quad_arrfuncs.c).
+ *
+ * Every bool, integer and real float type converts into quad exactly, so
+ * those casts are safe.  Out of quad, each conversion is one correct
+ * rounding (npymath's npy_quad_to_*): quad -> float32 never passes through a
+ * rounded double.  long double converts by value, never as a bit copy, even
+ * though both are 16 bytes of kind 'f' on x86-64.
+ */
+#define NPY_NO_DEPRECATED_API NPY_API_VERSION
+#define _MULTIARRAYMODULE
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "numpy/arrayobject.h"
+#include "numpy/halffloat.h"
+#include "numpy/npy_math.h"
+
+#include "npy_config.h"
+#include "array_method.h"
+#include "convert_datatype.h"
+#include "dtypemeta.h"
+#include "quadtype.h"
+
+/* convert_datatype.c: the ComplexWarning for complex -> real casts */
+NPY_NO_EXPORT int
+complex_to_noncomplex_get_loop(
+        PyArrayMethod_Context *context,
+        int aligned, int move_references, const npy_intp *strides,
+        PyArrayMethod_StridedLoop **out_loop, NpyAuxData **out_transferdata,
+        NPY_ARRAYMETHOD_FLAGS *flags);
+
+
+/*
+ * A pair of strided loops per type: `ctype` values in, quad out with
+ * TO_QUAD(value), and quad in, `ctype` out with FROM_QUAD(quad).  Loads and
+ * stores go through memcpy, so unaligned data is fine.
+ */
+#define QUAD_CAST_LOOPS(name, ctype, TO_QUAD, FROM_QUAD)                    \
+static int                                                                  \
+name##_to_quad(PyArrayMethod_Context *NPY_UNUSED(context),                  \
+               char *const data[], npy_intp const dimensions[],             \
+               npy_intp const strides[], NpyAuxData *NPY_UNUSED(auxdata))   \
+{                                                                           \
+    const char *in = data[0];                                               \
+    char *out = data[1];                                                    \
+    for (npy_intp i = 0; i < dimensions[0]; i++) {                          \
+        ctype value;                                                        \
+        memcpy(&value, in, sizeof(value));                                  \
+        npy_quad result = TO_QUAD(value);                                   \
+        memcpy(out, &result, sizeof(result));                               \
+        in += strides[0];                                                   \
+        out += strides[1];                                                  \
+    }                                                                       \
+    return 0;                                                               \
+}                                                                           \
+                                                                            \
+static int                                                                  \
+quad_to_##name(PyArrayMethod_Context *NPY_UNUSED(context),                  \
+               char *const data[], npy_intp const dimensions[],             \
+               npy_intp const strides[], NpyAuxData *NPY_UNUSED(auxdata))   \
+{                                                                           \
+    const char *in = data[0];                                               \
+    char *out = data[1];                                                    \
+    for (npy_intp i = 0; i < dimensions[0]; i++) {                          \
+        npy_quad quad;                                                      \
+        memcpy(&quad, in, sizeof(quad));                                    \
+        ctype result = FROM_QUAD(quad);                                     \
+        memcpy(out, &result, sizeof(result));                               \
+        in += strides[0];                                                   \
+        out += strides[1];                                                  \
+    }                                                                       \
+    return 0;                                                               \
+}
+
+#define FROM_SIGNED(value) npy_quad_from_int64((npy_int64)(value))
+#define FROM_UNSIGNED(value) npy_quad_from_uint64((npy_uint64)(value))
+#define TO_BOOL(quad) ((npy_bool)!npy_quad_iszero(quad))
+
+QUAD_CAST_LOOPS(bool, npy_bool, FROM_SIGNED, TO_BOOL)
+QUAD_CAST_LOOPS(byte, npy_byte, FROM_SIGNED, (npy_byte)npy_quad_to_int64)
+QUAD_CAST_LOOPS(short, npy_short, FROM_SIGNED, (npy_short)npy_quad_to_int64)
+QUAD_CAST_LOOPS(int, npy_int, FROM_SIGNED, (npy_int)npy_quad_to_int64)
+QUAD_CAST_LOOPS(long, npy_long, FROM_SIGNED, (npy_long)npy_quad_to_int64)
+QUAD_CAST_LOOPS(longlong, npy_longlong, FROM_SIGNED,
+                (npy_longlong)npy_quad_to_int64)
+/* As float64 casts do, unsigned types wrap negative values (-1 -> 255). */
+static inline npy_uint64
+quad_to_unsigned(npy_quad quad)
+{
+    return npy_quad_signbit(quad) ? (npy_uint64)npy_quad_to_int64(quad)
+                                  : npy_quad_to_uint64(quad);
+}
+
+QUAD_CAST_LOOPS(ubyte, npy_ubyte, FROM_UNSIGNED, (npy_ubyte)quad_to_unsigned)
+QUAD_CAST_LOOPS(ushort, npy_ushort, FROM_UNSIGNED,
+                (npy_ushort)quad_to_unsigned)
+QUAD_CAST_LOOPS(uint, npy_uint, FROM_UNSIGNED, (npy_uint)quad_to_unsigned)
+QUAD_CAST_LOOPS(ulong, npy_ulong, FROM_UNSIGNED, (npy_ulong)quad_to_unsigned)
+QUAD_CAST_LOOPS(ulonglong, npy_ulonglong, FROM_UNSIGNED,
+                (npy_ulonglong)quad_to_unsigned)
+QUAD_CAST_LOOPS(half, npy_half, npy_quad_from_half, npy_quad_to_half)
+QUAD_CAST_LOOPS(float, npy_float, npy_quad_from_float, npy_quad_to_float)
+QUAD_CAST_LOOPS(double, npy_double, npy_quad_from_double, npy_quad_to_double)
+QUAD_CAST_LOOPS(longdouble, npy_longdouble,
+                npy_quad_from_longdouble, npy_quad_to_longdouble)
+
+#undef FROM_SIGNED
+#undef FROM_UNSIGNED
+#undef TO_BOOL
+
+/* Complex values are (real, imag) pairs; only the real part is kept. */
+typedef struct { npy_float parts[2]; } quad_cfloat;
+typedef struct { npy_double parts[2]; } quad_cdouble;
+typedef struct { npy_longdouble parts[2]; } quad_clongdouble;
+
+static inline npy_quad
+cfloat_real(quad_cfloat value) { return npy_quad_from_float(value.parts[0]); }
+static inline npy_quad
+cdouble_real(quad_cdouble value) { return npy_quad_from_double(value.parts[0]); }
+static inline npy_quad
+clongdouble_real(quad_clongdouble value)
+{
+    return npy_quad_from_longdouble(value.parts[0]);
+}
+static inline quad_cfloat
+cfloat_from_quad(npy_quad quad)
+{
+    return (quad_cfloat){{npy_quad_to_float(quad), 0}};
+}
+static inline quad_cdouble
+cdouble_from_quad(npy_quad quad)
+{
+    return (quad_cdouble){{npy_quad_to_double(quad), 0}};
+}
+static inline quad_clongdouble
+clongdouble_from_quad(npy_quad quad)
+{
+    return (quad_clongdouble){{npy_quad_to_longdouble(quad), 0}};
+}
+
+QUAD_CAST_LOOPS(cfloat, quad_cfloat, cfloat_real, cfloat_from_quad)
+QUAD_CAST_LOOPS(cdouble, quad_cdouble, cdouble_real, cdouble_from_quad)
+QUAD_CAST_LOOPS(clongdouble, quad_clongdouble,
+                clongdouble_real, clongdouble_from_quad)
+
+#undef QUAD_CAST_LOOPS
+
+
+/* quad -> quad: a copy, swapping the bytes when the byte orders differ. */
+static int
+quad_to_quad(PyArrayMethod_Context *context,
+             char *const data[], npy_intp const dimensions[],
+             npy_intp const strides[], NpyAuxData *NPY_UNUSED(auxdata))
+{
+    int swap = PyDataType_ISNOTSWAPPED(context->descriptors[0])
+               != PyDataType_ISNOTSWAPPED(context->descriptors[1]);
+    const char *in = data[0];
+    char *out = data[1];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        char buffer[sizeof(npy_quad)];
+        memcpy(buffer, in, sizeof(buffer));
+        for (int j = 0; swap && j < 8; j++) {
+            char tmp = buffer[j];
+            buffer[j] = buffer[15 - j];
+            buffer[15 - j] = tmp;
+        }
+        memcpy(out, buffer, sizeof(buffer));
+        in += strides[0];
+        out += strides[1];
+    }
+    return 0;
+}
+
+
+typedef struct {
+    int type_num;
+    PyArrayMethod_StridedLoop *to_quad;
+    PyArrayMethod_StridedLoop *from_quad;
+} quad_cast_pair;
+
+static const quad_cast_pair quad_cast_pairs[] = {
+    {NPY_BOOL, bool_to_quad, quad_to_bool},
+    {NPY_BYTE, byte_to_quad, quad_to_byte},
+    {NPY_UBYTE, ubyte_to_quad, quad_to_ubyte},
+    {NPY_SHORT, short_to_quad, quad_to_short},
+    {NPY_USHORT, ushort_to_quad, quad_to_ushort},
+    {NPY_INT, int_to_quad, quad_to_int},
+    {NPY_UINT, uint_to_quad, quad_to_uint},
+    {NPY_LONG, long_to_quad, quad_to_long},
+    {NPY_ULONG, ulong_to_quad, quad_to_ulong},
+    {NPY_LONGLONG, longlong_to_quad, quad_to_longlong},
+    {NPY_ULONGLONG, ulonglong_to_quad, quad_to_ulonglong},
+    {NPY_HALF, half_to_quad, quad_to_half},
+    {NPY_FLOAT, float_to_quad, quad_to_float},
+    {NPY_DOUBLE, double_to_quad, quad_to_double},
+    {NPY_LONGDOUBLE, longdouble_to_quad, quad_to_longdouble},
+    {NPY_CFLOAT, cfloat_to_quad, quad_to_cfloat},
+    {NPY_CDOUBLE, cdouble_to_quad, quad_to_cdouble},
+    {NPY_CLONGDOUBLE, clongdouble_to_quad, quad_to_clongdouble},
+};
+
+
+/* How safely `type_num` casts into quad: does quad hold all its values? */
+static NPY_CASTING
+casting_to_quad(int type_num)
+{
+    if (PyTypeNum_ISCOMPLEX(type_num)) {
+        return NPY_UNSAFE_CASTING;
+    }
+#if defined(HAVE_LDOUBLE_IBM_DOUBLE_DOUBLE_LE) || \
+    defined(HAVE_LDOUBLE_IBM_DOUBLE_DOUBLE_BE)
+    /* a double-double can need more than quad's 113 significand bits */
+    if (type_num == NPY_LONGDOUBLE) {
+        return NPY_SAME_KIND_CASTING;
+    }
+#endif
+    return NPY_SAFE_CASTING;
+}
+
+
+static NPY_CASTING
+casting_from_quad(int type_num)
+{
+    if (type_num == NPY_BOOL || PyTypeNum_ISINTEGER(type_num)) {
+        return NPY_UNSAFE_CASTING;
+    }
+#if defined(HAVE_LDOUBLE_IEEE_QUAD_LE) || defined(HAVE_LDOUBLE_IEEE_QUAD_BE)
+    if (type_num == NPY_LONGDOUBLE) {
+        return NPY_SAFE_CASTING;
+    }
+#endif
+    return NPY_SAME_KIND_CASTING;
+}
+
+
+static int
+add_quad_cast(PyArray_DTypeMeta *from, PyArray_DTypeMeta *to,
+              NPY_CASTING casting, NPY_ARRAYMETHOD_FLAGS flags,
+              PyArrayMethod_StridedLoop *loop)
+{
+    PyArray_DTypeMeta *dtypes[2] = {from, to};
+    PyType_Slot slots[5];
+    int n = 0;
+    /* the loops load and store through memcpy: alignment does not matter */
+    slots[n++] = (PyType_Slot){NPY_METH_strided_loop, loop};
+    slots[n++] = (PyType_Slot){NPY_METH_unaligned_strided_loop, loop};
+    if (from == to) {
+        slots[n++] = (PyType_Slot){NPY_METH_resolve_descriptors,
+                                   &legacy_same_dtype_resolve_descriptors};
+    }
+    else if (PyTypeNum_ISCOMPLEX(from->type_num)) {
+        slots[n++] = (PyType_Slot){NPY_METH_get_loop,
+                                   &complex_to_noncomplex_get_loop};
+    }
+    slots[n] = (PyType_Slot){0, NULL};
+
+    PyArrayMethod_Spec spec = {
+        .name = "quad_cast",
+        .nin = 1,
+        .nout = 1,
+        .casting = casting,
+        .flags = flags | NPY_METH_SUPPORTS_UNALIGNED,
+        .dtypes = dtypes,
+        .slots = slots,
+    };
+    return PyArray_AddCastingImplementation_FromSpec(&spec, 1);
+}
+
+
+NPY_NO_EXPORT int
+quad_initialize_casts(void)
+{
+    PyArray_DTypeMeta *quad = &PyArray_QuadDType;
+
+    if (add_quad_cast(quad, quad, NPY_NO_CASTING,
+                      NPY_METH_NO_FLOATINGPOINT_ERRORS, quad_to_quad) < 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof(quad_cast_pairs) / sizeof(quad_cast_pairs[0]);
+         i++) {
+        const quad_cast_pair *pair = &quad_cast_pairs[i];
+        PyArray_DTypeMeta *other = PyArray_DTypeFromTypeNum(pair->type_num);
+        /* into quad nothing overflows or rounds: no flags to check */
+        int result = add_quad_cast(
+                other, quad, casting_to_quad(pair->type_num),
+                NPY_METH_NO_FLOATINGPOINT_ERRORS, pair->to_quad);
+        if (result == 0) {
+            result = add_quad_cast(
+                    quad, other, casting_from_quad(pair->type_num), 0,
+                    pair->from_quad);
+        }
+        Py_DECREF(other);
+        if (result < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}

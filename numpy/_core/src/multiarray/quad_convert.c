@@ -1,0 +1,685 @@
+/*
+ * Exact conversions between NPY_QUAD and Python objects.
+ *
+ * Everything that enters a quad goes through one rounding: a value is
+ * reduced to an integer significand of at most 117 bits, a power of two and
+ * a sticky bit, and npy_quad_from_significand rounds that half to even.
+ * Python ints of any size, decimal strings with any number of digits,
+ * Fractions and Decimals take this path, so none of them is rounded twice.
+ */
+#define NPY_NO_DEPRECATED_API NPY_API_VERSION
+#define _MULTIARRAYMODULE
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "numpy/arrayobject.h"
+#include "numpy/arrayscalars.h"
+#include "numpy/halffloat.h"
+#include "numpy/npy_math.h"
+
+#include "dtypemeta.h"  /* PyArray_GETITEM */
+#include "npy_pycompat.h"  /* Npy_HashDouble */
+#include "quadtype.h"
+
+/*
+ * Significand bits kept before the final rounding: binary128 has 113, and
+ * three more make the round and sticky decision exact.
+ */
+#define QUAD_WORKING_BITS 116
+
+/* CPython's numeric hash modulus, 2**61 - 1 (sys.hash_info.modulus). */
+#define QUAD_HASH_BITS 61
+#define QUAD_HASH_MODULUS ((((npy_uint64)1) << QUAD_HASH_BITS) - 1)
+
+
+/* |value| as a Python int: the integer significand (hi, lo). */
+static PyObject *
+significand_to_pylong(npy_uint64 hi, npy_uint64 lo)
+{
+    PyObject *high = NULL, *shift = NULL, *shifted = NULL, *low = NULL;
+    PyObject *result = NULL;
+
+    high = PyLong_FromUnsignedLongLong(hi);
+    shift = PyLong_FromLong(64);
+    low = PyLong_FromUnsignedLongLong(lo);
+    if (high == NULL || shift == NULL || low == NULL) {
+        goto finish;
+    }
+    shifted = PyNumber_Lshift(high, shift);
+    if (shifted == NULL) {
+        goto finish;
+    }
+    result = PyNumber_Or(shifted, low);
+  finish:
+    Py_XDECREF(high);
+    Py_XDECREF(shift);
+    Py_XDECREF(shifted);
+    Py_XDECREF(low);
+    return result;
+}
+
+
+/* Splits a non-negative Python int below 2**128 into two words. */
+static int
+pylong_to_significand(PyObject *value, npy_uint64 *hi, npy_uint64 *lo)
+{
+    PyObject *shift = PyLong_FromLong(64);
+    if (shift == NULL) {
+        return -1;
+    }
+    PyObject *high = PyNumber_Rshift(value, shift);
+    Py_DECREF(shift);
+    if (high == NULL) {
+        return -1;
+    }
+    *hi = PyLong_AsUnsignedLongLongMask(high);
+    Py_DECREF(high);
+    *lo = PyLong_AsUnsignedLongLongMask(value);
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    return 0;
+}
+
+
+/* a << shift for shift >= 0, a >> -shift otherwise; a new reference. */
+static PyObject *
+pylong_shift(PyObject *a, Py_ssize_t shift)
+{
+    PyObject *count = PyLong_FromSsize_t(shift >= 0 ? shift : -shift);
+    if (count == NULL) {
+        return NULL;
+    }
+    PyObject *result = shift >= 0 ? PyNumber_Lshift(a, count)
+                                  : PyNumber_Rshift(a, count);
+    Py_DECREF(count);
+    return result;
+}
+
+
+/*
+ * Rounds num / den to the nearest quad; num is any Python int, den a
+ * positive one.  The quotient is scaled to QUAD_WORKING_BITS or one more
+ * bits, and the remainder becomes the sticky bit.
+ */
+static int
+quad_from_ratio(PyObject *num, PyObject *den, npy_quad *out)
+{
+    PyObject *magnitude = NULL, *scaled_num = NULL, *scaled_den = NULL;
+    PyObject *quotient_remainder = NULL;
+    int result = -1;
+
+    int negative = _PyLong_Sign(num) < 0;
+    magnitude = PyNumber_Absolute(num);
+    if (magnitude == NULL) {
+        return -1;
+    }
+    int64_t num_bits = (int64_t)_PyLong_NumBits(magnitude);
+    int64_t den_bits = (int64_t)_PyLong_NumBits(den);
+    if (num_bits < 0 || den_bits < 0) {
+        goto finish;
+    }
+    if (num_bits == 0) {
+        *out = npy_quad_from_double(negative ? -0.0 : 0.0);
+        result = 0;
+        goto finish;
+    }
+    /* magnitude * 2**shift / den lies in [2**115, 2**117) */
+    int64_t shift = QUAD_WORKING_BITS - (num_bits - den_bits);
+    if (shift >= 0) {
+        scaled_num = pylong_shift(magnitude, shift);
+        scaled_den = Py_NewRef(den);
+    }
+    else {
+        scaled_num = Py_NewRef(magnitude);
+        scaled_den = pylong_shift(den, -shift);
+    }
+    if (scaled_num == NULL || scaled_den == NULL) {
+        goto finish;
+    }
+    quotient_remainder = PyNumber_Divmod(scaled_num, scaled_den);
+    if (quotient_remainder == NULL) {
+        goto finish;
+    }
+    npy_uint64 hi, lo;
+    if (pylong_to_significand(
+            PyTuple_GET_ITEM(quotient_remainder, 0), &hi, &lo) < 0) {
+        goto finish;
+    }
+    int sticky = PyObject_IsTrue(PyTuple_GET_ITEM(quotient_remainder, 1));
+    if (sticky < 0) {
+        goto finish;
+    }
+    *out = npy_quad_from_significand(negative, hi, lo, sticky, -shift);
+    result = 0;
+  finish:
+    Py_XDECREF(magnitude);
+    Py_XDECREF(scaled_num);
+    Py_XDECREF(scaled_den);
+    Py_XDECREF(quotient_remainder);
+    return result;
+}
+
+
+NPY_NO_EXPORT int
+quad_from_pylong(PyObject *value, npy_quad *out)
+{
+    int overflow;
+    long long small = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (small == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (!overflow) {
+        *out = npy_quad_from_int64(small);
+        return 0;
+    }
+    PyObject *one = PyLong_FromLong(1);
+    if (one == NULL) {
+        return -1;
+    }
+    int result = quad_from_ratio(value, one, out);
+    Py_DECREF(one);
+    return result;
+}
+
+
+/*
+ * Decimal exponents beyond these bounds overflow to inf or round to zero
+ * whatever the digits are: quad's largest finite value is below 1.19e4932
+ * and half its smallest subnormal is above 3.2e-4966.
+ */
+#define QUAD_DECIMAL_EXPONENT_MAX 4933
+#define QUAD_DECIMAL_EXPONENT_MIN (-4967)
+
+/* Appends the digits at *p (with Python's underscore rules) to `digits`. */
+static int
+scan_digits(const char **p, char *digits, Py_ssize_t *ndigits)
+{
+    const char *s = *p;
+    int count = 0;
+    while (1) {
+        if (*s >= '0' && *s <= '9') {
+            if (digits != NULL) {
+                digits[(*ndigits)++] = *s;
+            }
+            count++;
+            s++;
+        }
+        else if (*s == '_' && count > 0 && s[1] >= '0' && s[1] <= '9') {
+            s++;
+        }
+        else {
+            break;
+        }
+    }
+    *p = s;
+    return count;
+}
+
+
+static int
+match_word(const char *s, const char *word)
+{
+    return PyOS_stricmp(s, word) == 0;
+}
+
+
+/*
+ * Parses the ASCII text of a float literal as Python's float() accepts it
+ * (surrounding whitespace, underscores between digits, inf/infinity/nan).
+ * Returns 0 with *failed set when the text is not a number, or -1 with an
+ * exception set.
+ */
+static int
+parse_decimal(const char *text, npy_quad *out, int *failed)
+{
+    const char *s = text;
+    int negative = 0;
+    int result = -1;
+    PyObject *integer = NULL, *power = NULL, *num = NULL, *den = NULL;
+    char *digits = NULL;
+
+    *failed = 0;
+    while (Py_ISSPACE(*s)) {
+        s++;
+    }
+    if (*s == '+' || *s == '-') {
+        negative = (*s == '-');
+        s++;
+    }
+    const char *end = s + strlen(s);
+    while (end > s && Py_ISSPACE(end[-1])) {
+        end--;
+    }
+    Py_ssize_t length = end - s;
+    char *body = PyMem_Malloc(length + 1);
+    if (body == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(body, s, length);
+    body[length] = '\0';
+
+    if (match_word(body, "inf") || match_word(body, "infinity")) {
+        *out = npy_quad_inf();
+        if (negative) {
+            *out = npy_quad_negative(*out);
+        }
+        result = 0;
+        goto finish;
+    }
+    if (match_word(body, "nan")) {
+        *out = npy_quad_nan();
+        if (negative) {
+            *out = npy_quad_negative(*out);
+        }
+        result = 0;
+        goto finish;
+    }
+
+    digits = PyMem_Malloc(length + 2);
+    if (digits == NULL) {
+        PyErr_NoMemory();
+        goto finish;
+    }
+    Py_ssize_t ndigits = 0;
+    const char *p = body;
+    int int_count = scan_digits(&p, digits, &ndigits);
+    int frac_count = 0;
+    if (*p == '.') {
+        p++;
+        frac_count = scan_digits(&p, digits, &ndigits);
+    }
+    if (int_count + frac_count == 0) {
+        *failed = 1;
+        result = 0;
+        goto finish;
+    }
+    /* exponent digits beyond the ninth only push further past the bounds */
+    int64_t exponent = 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        int exponent_negative = 0;
+        if (*p == '+' || *p == '-') {
+            exponent_negative = (*p == '-');
+            p++;
+        }
+        const char *exponent_start = p;
+        if (scan_digits(&p, NULL, &ndigits) == 0) {
+            *failed = 1;
+            result = 0;
+            goto finish;
+        }
+        for (const char *e = exponent_start; e < p; e++) {
+            if (*e != '_' && exponent < 1000000000) {
+                exponent = exponent * 10 + (*e - '0');
+            }
+        }
+        if (exponent_negative) {
+            exponent = -exponent;
+        }
+    }
+    if (*p != '\0') {
+        *failed = 1;
+        result = 0;
+        goto finish;
+    }
+    exponent -= frac_count;
+
+    /* strip leading zeros; trailing ones move into the exponent */
+    Py_ssize_t first = 0;
+    while (first < ndigits && digits[first] == '0') {
+        first++;
+    }
+    while (ndigits > first && digits[ndigits - 1] == '0') {
+        ndigits--;
+        exponent++;
+    }
+    Py_ssize_t significant = ndigits - first;
+    if (significant == 0) {
+        *out = npy_quad_from_double(negative ? -0.0 : 0.0);
+        result = 0;
+        goto finish;
+    }
+    /* the value lies in [10**(significant-1+exponent), 10**(significant+exponent)) */
+    if (significant - 1 + exponent > QUAD_DECIMAL_EXPONENT_MAX) {
+        *out = npy_quad_inf();
+        if (negative) {
+            *out = npy_quad_negative(*out);
+        }
+        result = 0;
+        goto finish;
+    }
+    if (significant + exponent < QUAD_DECIMAL_EXPONENT_MIN) {
+        *out = npy_quad_from_double(negative ? -0.0 : 0.0);
+        result = 0;
+        goto finish;
+    }
+    digits[ndigits] = '\0';
+    integer = PyLong_FromString(digits + first, NULL, 10);
+    if (integer == NULL) {
+        goto finish;
+    }
+    if (negative) {
+        Py_SETREF(integer, PyNumber_Negative(integer));
+        if (integer == NULL) {
+            goto finish;
+        }
+    }
+    PyObject *ten = PyLong_FromLong(10);
+    PyObject *abs_exponent = PyLong_FromLongLong(
+            exponent < 0 ? -exponent : exponent);
+    if (ten != NULL && abs_exponent != NULL) {
+        power = PyNumber_Power(ten, abs_exponent, Py_None);
+    }
+    Py_XDECREF(ten);
+    Py_XDECREF(abs_exponent);
+    if (power == NULL) {
+        goto finish;
+    }
+    if (exponent >= 0) {
+        num = PyNumber_Multiply(integer, power);
+        den = PyLong_FromLong(1);
+    }
+    else {
+        num = Py_NewRef(integer);
+        den = Py_NewRef(power);
+    }
+    if (num == NULL || den == NULL) {
+        goto finish;
+    }
+    result = quad_from_ratio(num, den, out);
+  finish:
+    PyMem_Free(body);
+    PyMem_Free(digits);
+    Py_XDECREF(integer);
+    Py_XDECREF(power);
+    Py_XDECREF(num);
+    Py_XDECREF(den);
+    return result;
+}
+
+
+NPY_NO_EXPORT int
+quad_from_string(PyObject *text, npy_quad *out)
+{
+    PyObject *ascii = NULL;
+    int failed = 1;
+
+    if (PyUnicode_Check(text)) {
+        ascii = PyUnicode_AsASCIIString(text);
+        if (ascii == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+                return -1;
+            }
+            PyErr_Clear();  /* non-ASCII text is not a number we read */
+        }
+    }
+    else if (PyBytes_Check(text)) {
+        ascii = Py_NewRef(text);
+    }
+    else {
+        PyErr_Format(PyExc_TypeError,
+                "quad() argument must be a string or a number, not '%s'",
+                Py_TYPE(text)->tp_name);
+        return -1;
+    }
+    if (ascii != NULL) {
+        const char *chars = PyBytes_AS_STRING(ascii);
+        /* text with an embedded NUL is not a number either */
+        if ((Py_ssize_t)strlen(chars) == PyBytes_GET_SIZE(ascii)
+                && parse_decimal(chars, out, &failed) < 0) {
+            Py_DECREF(ascii);
+            return -1;
+        }
+        Py_DECREF(ascii);
+    }
+    if (failed) {
+        PyErr_Format(PyExc_ValueError,
+                "could not convert string to quad: %R", text);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* Numbers that know their exact value as a ratio: Fraction, Decimal. */
+static int
+quad_from_integer_ratio(PyObject *obj, npy_quad *out)
+{
+    PyObject *ratio = PyObject_CallMethod(obj, "as_integer_ratio", NULL);
+    if (ratio == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_ValueError)
+                && !PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            return -1;
+        }
+        /* nan and inf have no ratio; float() keeps them and their sign */
+        PyErr_Clear();
+        double value = PyFloat_AsDouble(obj);
+        if (value == -1.0 && PyErr_Occurred()) {
+            return -1;
+        }
+        *out = npy_quad_from_double(value);
+        return 0;
+    }
+    if (!PyTuple_Check(ratio) || PyTuple_GET_SIZE(ratio) != 2
+            || !PyLong_Check(PyTuple_GET_ITEM(ratio, 0))
+            || !PyLong_Check(PyTuple_GET_ITEM(ratio, 1))) {
+        PyErr_Format(PyExc_TypeError,
+                "%s.as_integer_ratio() did not return a pair of ints",
+                Py_TYPE(obj)->tp_name);
+        Py_DECREF(ratio);
+        return -1;
+    }
+    int result = quad_from_ratio(
+            PyTuple_GET_ITEM(ratio, 0), PyTuple_GET_ITEM(ratio, 1), out);
+    Py_DECREF(ratio);
+    return result;
+}
+
+
+NPY_NO_EXPORT int
+quad_from_pyobject(PyObject *obj, npy_quad *out)
+{
+    if (PyArray_IsScalar(obj, Quad)) {
+        *out = PyArrayScalar_VAL(obj, Quad);
+        return 0;
+    }
+    if (PyLong_Check(obj)) {
+        return quad_from_pylong(obj, out);
+    }
+    if (PyFloat_Check(obj)) {
+        *out = npy_quad_from_double(PyFloat_AS_DOUBLE(obj));
+        return 0;
+    }
+    if (PyUnicode_Check(obj) || PyBytes_Check(obj)) {
+        return quad_from_string(obj, out);
+    }
+    if (PyArray_IsScalar(obj, Half)) {
+        *out = npy_quad_from_half(PyArrayScalar_VAL(obj, Half));
+        return 0;
+    }
+    if (PyArray_IsScalar(obj, Float)) {
+        *out = npy_quad_from_float(PyArrayScalar_VAL(obj, Float));
+        return 0;
+    }
+    if (PyArray_IsScalar(obj, LongDouble)) {
+        *out = npy_quad_from_longdouble(PyArrayScalar_VAL(obj, LongDouble));
+        return 0;
+    }
+    if (PyArray_IsScalar(obj, Bool)) {
+        *out = npy_quad_from_int64(PyArrayScalar_VAL(obj, Bool));
+        return 0;
+    }
+    if (PyArray_IsScalar(obj, Integer)) {
+        PyObject *value = PyNumber_Index(obj);
+        if (value == NULL) {
+            return -1;
+        }
+        int result = quad_from_pylong(value, out);
+        Py_DECREF(value);
+        return result;
+    }
+    if (PyComplex_Check(obj) || PyArray_IsScalar(obj, ComplexFloating)) {
+        PyErr_Format(PyExc_TypeError,
+                "quad() argument must be a real number, not '%s'",
+                Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    if (PyArray_Check(obj) && PyArray_NDIM((PyArrayObject *)obj) == 0) {
+        PyObject *item = PyArray_GETITEM(
+                (PyArrayObject *)obj, PyArray_DATA((PyArrayObject *)obj));
+        if (item == NULL) {
+            return -1;
+        }
+        int result = quad_from_pyobject(item, out);
+        Py_DECREF(item);
+        return result;
+    }
+    if (PyObject_HasAttrString(obj, "as_integer_ratio")) {
+        return quad_from_integer_ratio(obj, out);
+    }
+    if (PyIndex_Check(obj)) {
+        PyObject *value = PyNumber_Index(obj);
+        if (value == NULL) {
+            return -1;
+        }
+        int result = quad_from_pylong(value, out);
+        Py_DECREF(value);
+        return result;
+    }
+    if (Py_TYPE(obj)->tp_as_number != NULL
+            && Py_TYPE(obj)->tp_as_number->nb_float != NULL) {
+        double value = PyFloat_AsDouble(obj);
+        if (value == -1.0 && PyErr_Occurred()) {
+            return -1;
+        }
+        *out = npy_quad_from_double(value);
+        return 0;
+    }
+    PyErr_Format(PyExc_TypeError,
+            "quad() argument must be a string or a real number, not '%s'",
+            Py_TYPE(obj)->tp_name);
+    return -1;
+}
+
+
+NPY_NO_EXPORT PyObject *
+quad_to_pylong(npy_quad value)
+{
+    npy_uint64 hi, lo;
+    npy_int64 exponent;
+
+    if (npy_quad_isnan(value)) {
+        PyErr_SetString(PyExc_ValueError,
+                "cannot convert float NaN to integer");
+        return NULL;
+    }
+    if (npy_quad_isinf(value)) {
+        PyErr_SetString(PyExc_OverflowError,
+                "cannot convert float infinity to integer");
+        return NULL;
+    }
+    npy_quad_to_significand(value, &hi, &lo, &exponent);
+    PyObject *magnitude = significand_to_pylong(hi, lo);
+    if (magnitude == NULL) {
+        return NULL;
+    }
+    /* a right shift of the non-negative significand truncates toward 0 */
+    Py_SETREF(magnitude, pylong_shift(magnitude, (Py_ssize_t)exponent));
+    if (magnitude == NULL || !npy_quad_signbit(value)) {
+        return magnitude;
+    }
+    PyObject *result = PyNumber_Negative(magnitude);
+    Py_DECREF(magnitude);
+    return result;
+}
+
+
+NPY_NO_EXPORT PyObject *
+quad_as_integer_ratio(npy_quad value)
+{
+    npy_uint64 hi, lo;
+    npy_int64 exponent;
+
+    if (npy_quad_isnan(value)) {
+        PyErr_SetString(PyExc_ValueError,
+                "cannot convert NaN to integer ratio");
+        return NULL;
+    }
+    if (npy_quad_isinf(value)) {
+        PyErr_SetString(PyExc_OverflowError,
+                "cannot convert Infinity to integer ratio");
+        return NULL;
+    }
+    npy_quad_to_significand(value, &hi, &lo, &exponent);
+    if (hi == 0 && lo == 0) {
+        return Py_BuildValue("(ii)", 0, 1);
+    }
+    /* lowest terms: the denominator is a power of two, so drop 2s */
+    while (exponent < 0 && (lo & 1) == 0) {
+        lo = (lo >> 1) | (hi << 63);
+        hi >>= 1;
+        exponent++;
+    }
+    PyObject *numerator = significand_to_pylong(hi, lo);
+    PyObject *one = PyLong_FromLong(1);
+    PyObject *denominator = NULL, *result = NULL;
+    if (numerator == NULL || one == NULL) {
+        goto finish;
+    }
+    if (exponent > 0) {
+        Py_SETREF(numerator, pylong_shift(numerator, (Py_ssize_t)exponent));
+        if (numerator == NULL) {
+            goto finish;
+        }
+        denominator = Py_NewRef(one);
+    }
+    else {
+        denominator = pylong_shift(one, (Py_ssize_t)-exponent);
+        if (denominator == NULL) {
+            goto finish;
+        }
+    }
+    if (npy_quad_signbit(value)) {
+        Py_SETREF(numerator, PyNumber_Negative(numerator));
+        if (numerator == NULL) {
+            goto finish;
+        }
+    }
+    result = PyTuple_Pack(2, numerator, denominator);
+  finish:
+    Py_XDECREF(numerator);
+    Py_XDECREF(one);
+    Py_XDECREF(denominator);
+    return result;
+}
+
+
+/*
+ * CPython hashes a rational m * 2**e as m * 2**e modulo 2**61 - 1; as
+ * 2**61 == 1 there, 2**e is 2**(e mod 61) for negative e as well.
+ */
+NPY_NO_EXPORT Py_hash_t
+quad_hash(npy_quad value, PyObject *self)
+{
+    npy_uint64 hi, lo;
+    npy_int64 exponent;
+
+    if (!npy_quad_isfinite(value)) {
+        /* inf and nan hash as the float does (nan by identity) */
+        return Npy_HashDouble(self, npy_quad_to_double(value));
+    }
+    npy_quad_to_significand(value, &hi, &lo, &exponent);
+    unsigned __int128 significand = ((unsigned __int128)hi << 64) | lo;
+    npy_uint64 reduced = (npy_uint64)(significand % QUAD_HASH_MODULUS);
+    int power = (int)(((exponent % QUAD_HASH_BITS) + QUAD_HASH_BITS)
+                      % QUAD_HASH_BITS);
+    unsigned __int128 product = (unsigned __int128)reduced << power;
+    Py_hash_t hash = (Py_hash_t)(npy_uint64)(product % QUAD_HASH_MODULUS);
+    if (npy_quad_signbit(value)) {
+        hash = -hash;
+    }
+    return hash == -1 ? -2 : hash;
+}

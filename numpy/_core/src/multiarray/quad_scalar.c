@@ -1,0 +1,371 @@
+/*
+ * np.quad, the scalar type of NPY_QUAD.
+ *
+ * Construction and conversion out are exact (quad_convert.c); str and repr
+ * print the shortest text that reads back as the same value (Dragon4's
+ * binary128 path).  Arithmetic and comparisons between quad scalars and
+ * Python or NumPy real numbers are computed here directly, with the same
+ * floating point error handling as the ufuncs; anything else takes the
+ * generic scalar path through the ufuncs.
+ */
+#define NPY_NO_DEPRECATED_API NPY_API_VERSION
+#define _MULTIARRAYMODULE
+#define _UMATHMODULE
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "numpy/arrayobject.h"
+#include "numpy/arrayscalars.h"
+#include "numpy/npy_math.h"
+#include "numpy/ufuncobject.h"
+
+#include "dragon4.h"
+#include "multiarraymodule.h"  /* get_legacy_print_mode */
+#include "quadtype.h"
+
+
+static PyObject *
+quad_scalar_new_value(npy_quad value)
+{
+    PyObject *scalar = PyArrayScalar_New(Quad);
+    if (scalar != NULL) {
+        PyArrayScalar_VAL(scalar, Quad) = value;
+    }
+    return scalar;
+}
+
+
+static PyObject *
+quad_arrtype_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *kwnames[] = {"", NULL};  /* positional-only */
+    PyObject *value = NULL;
+    npy_quad quad = npy_quad_from_int64(0);
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O:quad", kwnames, &value)) {
+        return NULL;
+    }
+    if (value != NULL && (PyArray_Check(value) || PyList_Check(value)
+                          || PyTuple_Check(value))) {
+        /* like np.float64([1, 2]): an array, or a scalar for 0-d input */
+        PyArray_Descr *descr = PyArray_DescrFromType(NPY_QUAD);
+        if (descr == NULL) {
+            return NULL;
+        }
+        PyObject *array = PyArray_FromAny(
+                value, descr, 0, 0, NPY_ARRAY_FORCECAST, NULL);
+        if (array == NULL || PyArray_NDIM((PyArrayObject *)array) > 0) {
+            return array;
+        }
+        if (quad_from_pyobject(array, &quad) < 0) {
+            Py_DECREF(array);
+            return NULL;
+        }
+        Py_DECREF(array);
+    }
+    else if (value != NULL && quad_from_pyobject(value, &quad) < 0) {
+        return NULL;
+    }
+    PyObject *scalar = type->tp_alloc(type, 0);
+    if (scalar != NULL) {
+        PyArrayScalar_VAL(scalar, Quad) = quad;
+    }
+    return scalar;
+}
+
+
+/*
+ * As for float64: positional notation between 1e-4 and 1e16, scientific
+ * outside, always the shortest digits that round-trip.
+ */
+NPY_NO_EXPORT PyObject *
+quad_scalar_str(npy_quad value)
+{
+    npy_quad magnitude = npy_quad_absolute(value);
+    int positional = npy_quad_isnan(value) || npy_quad_iszero(value) || (
+            npy_quad_lt(magnitude, npy_quad_from_double(1e16))
+            && npy_quad_ge(magnitude, npy_quad_from_double(1e-4)));
+    if (positional) {
+        return Dragon4_Positional_Quad(
+                &value, DigitMode_Unique, CutoffMode_TotalLength, -1, -1, 0,
+                TrimMode_LeaveOneZero, -1, -1);
+    }
+    return Dragon4_Scientific_Quad(
+            &value, DigitMode_Unique, -1, -1, 0, TrimMode_DptZeros, -1, -1);
+}
+
+
+static PyObject *
+quadtype_str(PyObject *self)
+{
+    return quad_scalar_str(PyArrayScalar_VAL(self, Quad));
+}
+
+
+static PyObject *
+quadtype_repr(PyObject *self)
+{
+    PyObject *string = quad_scalar_str(PyArrayScalar_VAL(self, Quad));
+    if (string == NULL) {
+        return NULL;
+    }
+    int legacy_print_mode = get_legacy_print_mode();
+    if (legacy_print_mode == -1) {
+        Py_DECREF(string);
+        return NULL;
+    }
+    if (legacy_print_mode > 125) {
+        /* quoted, as a float literal would be rounded to double */
+        Py_SETREF(string, PyUnicode_FromFormat("np.quad('%S')", string));
+    }
+    return string;
+}
+
+
+static Py_hash_t
+quadtype_hash(PyObject *self)
+{
+    return quad_hash(PyArrayScalar_VAL(self, Quad), self);
+}
+
+
+/*
+ * The real numbers whose values a quad holds exactly: these combine with a
+ * quad into a quad.  Returns 1 and sets *out, 0 for other objects, -1 on
+ * error.
+ */
+static int
+quad_operand(PyObject *obj, npy_quad *out)
+{
+    if (PyArray_IsScalar(obj, Quad) || PyFloat_Check(obj)
+            || PyLong_Check(obj) || PyArray_IsScalar(obj, Integer)
+            || PyArray_IsScalar(obj, Floating) || PyArray_IsScalar(obj, Bool)) {
+        return quad_from_pyobject(obj, out) < 0 ? -1 : 1;
+    }
+    return 0;
+}
+
+
+/* Raises as np.errstate says for the flags `name` left behind. */
+static PyObject *
+quad_result(npy_quad value, const char *name)
+{
+    int fpes = npy_get_floatstatus_barrier((char *)&value);
+    if (fpes && PyUFunc_GiveFloatingpointErrors(name, fpes) < 0) {
+        return NULL;
+    }
+    return quad_scalar_new_value(value);
+}
+
+
+#define QUAD_BINARY_OP(name, npymath_op, slot)                              \
+static PyObject *                                                          \
+quadtype_##name(PyObject *a, PyObject *b)                                  \
+{                                                                          \
+    npy_quad x, y;                                                         \
+    int a_is_quad = quad_operand(a, &x);                                   \
+    if (a_is_quad < 0) {                                                   \
+        return NULL;                                                       \
+    }                                                                      \
+    int b_is_quad = a_is_quad ? quad_operand(b, &y) : 0;                   \
+    if (b_is_quad < 0) {                                                   \
+        return NULL;                                                       \
+    }                                                                      \
+    if (!b_is_quad) {                                                      \
+        return PyGenericArrType_Type.tp_as_number->slot(a, b);             \
+    }                                                                      \
+    npy_clear_floatstatus_barrier((char *)&x);                             \
+    return quad_result(npymath_op(x, y), "scalar " #name);                 \
+}
+
+QUAD_BINARY_OP(add, npy_quad_add, nb_add)
+QUAD_BINARY_OP(subtract, npy_quad_sub, nb_subtract)
+QUAD_BINARY_OP(multiply, npy_quad_mul, nb_multiply)
+QUAD_BINARY_OP(divide, npy_quad_div, nb_true_divide)
+
+#undef QUAD_BINARY_OP
+
+
+static PyObject *
+quadtype_negative(PyObject *self)
+{
+    return quad_scalar_new_value(
+            npy_quad_negative(PyArrayScalar_VAL(self, Quad)));
+}
+
+
+static PyObject *
+quadtype_positive(PyObject *self)
+{
+    return quad_scalar_new_value(PyArrayScalar_VAL(self, Quad));
+}
+
+
+static PyObject *
+quadtype_absolute(PyObject *self)
+{
+    return quad_scalar_new_value(
+            npy_quad_absolute(PyArrayScalar_VAL(self, Quad)));
+}
+
+
+static int
+quadtype_bool(PyObject *self)
+{
+    return !npy_quad_iszero(PyArrayScalar_VAL(self, Quad));
+}
+
+
+static PyObject *
+quadtype_float(PyObject *self)
+{
+    npy_quad value = PyArrayScalar_VAL(self, Quad);
+    /* rounding to double is no error here, as for float(np.longdouble) */
+    double result = npy_quad_to_double(value);
+    npy_clear_floatstatus_barrier((char *)&result);
+    return PyFloat_FromDouble(result);
+}
+
+
+static PyObject *
+quadtype_int(PyObject *self)
+{
+    return quad_to_pylong(PyArrayScalar_VAL(self, Quad));
+}
+
+
+static PyObject *
+quadtype_richcompare(PyObject *self, PyObject *other, int cmp_op)
+{
+    npy_quad x, y;
+    int self_is_quad = quad_operand(self, &x);
+    int other_is_quad = self_is_quad > 0 ? quad_operand(other, &y) : 0;
+    if (self_is_quad < 0 || other_is_quad < 0) {
+        return NULL;
+    }
+    if (!other_is_quad) {
+        return PyGenericArrType_Type.tp_richcompare(self, other, cmp_op);
+    }
+    int result;
+    switch (cmp_op) {
+        case Py_LT: result = npy_quad_lt(x, y); break;
+        case Py_LE: result = npy_quad_le(x, y); break;
+        case Py_EQ: result = npy_quad_eq(x, y); break;
+        case Py_NE: result = npy_quad_ne(x, y); break;
+        case Py_GT: result = npy_quad_gt(x, y); break;
+        default: result = npy_quad_ge(x, y); break;
+    }
+    /* comparisons with NaN are quiet, as for the comparison ufuncs */
+    npy_clear_floatstatus_barrier((char *)&result);
+    PyArrayScalar_RETURN_BOOL_FROM_LONG(result);
+}
+
+
+static PyObject *
+quadtype_as_integer_ratio(PyObject *self, PyObject *NPY_UNUSED(args))
+{
+    return quad_as_integer_ratio(PyArrayScalar_VAL(self, Quad));
+}
+
+
+static PyObject *
+quadtype_is_integer(PyObject *self, PyObject *NPY_UNUSED(args))
+{
+    npy_quad value = PyArrayScalar_VAL(self, Quad);
+    int is_integer = npy_quad_isfinite(value)
+                     && npy_quad_eq(npy_quad_trunc(value), value);
+    return PyBool_FromLong(is_integer);
+}
+
+
+/* format(q, spec) formats the exact decimal value (numpy._core._quad). */
+static PyObject *
+quadtype_format(PyObject *self, PyObject *args)
+{
+    PyObject *format_spec;
+    if (!PyArg_ParseTuple(args, "U:__format__", &format_spec)) {
+        return NULL;
+    }
+    PyObject *module = PyImport_ImportModule("numpy._core._quad");
+    if (module == NULL) {
+        return NULL;
+    }
+    PyObject *result = PyObject_CallMethod(
+            module, "format_quad", "OO", self, format_spec);
+    Py_DECREF(module);
+    return result;
+}
+
+
+/*
+ * The 16 bytes, read-only.  PEP 3118 has no binary128 code, so the format
+ * is the type character 'Y': struct and NumPy refuse it instead of reading
+ * the bytes as something else.
+ */
+static int
+quadtype_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    static char format[] = "Y";
+
+    if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE) {
+        PyErr_SetString(PyExc_BufferError, "scalar buffer is readonly");
+        return -1;
+    }
+    view->ndim = 0;
+    view->len = sizeof(npy_quad);
+    view->itemsize = sizeof(npy_quad);
+    view->shape = NULL;
+    view->strides = NULL;
+    view->suboffsets = NULL;
+    view->readonly = 1;
+    view->obj = Py_NewRef(self);
+    view->buf = &PyArrayScalar_VAL(self, Quad);
+    view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? format : NULL;
+    view->internal = NULL;
+    return 0;
+}
+
+
+static PyBufferProcs quadtype_as_buffer = {
+    .bf_getbuffer = quadtype_getbuffer,
+};
+
+
+static PyMethodDef quadtype_methods[] = {
+    {"as_integer_ratio", quadtype_as_integer_ratio, METH_NOARGS, NULL},
+    {"is_integer", quadtype_is_integer, METH_NOARGS, NULL},
+    {"__format__", quadtype_format, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL}
+};
+
+
+static PyNumberMethods quadtype_as_number = {
+    .nb_add = quadtype_add,
+    .nb_subtract = quadtype_subtract,
+    .nb_multiply = quadtype_multiply,
+    .nb_true_divide = quadtype_divide,
+    .nb_negative = quadtype_negative,
+    .nb_positive = quadtype_positive,
+    .nb_absolute = quadtype_absolute,
+    .nb_bool = quadtype_bool,
+    .nb_float = quadtype_float,
+    .nb_int = quadtype_int,
+};
+
+
+/* tp_base (np.floating) is set by setup_scalartypes. */
+NPY_NO_EXPORT PyTypeObject PyQuadArrType_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "numpy.quad",
+    .tp_basicsize = sizeof(PyQuadScalarObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_new = quad_arrtype_new,
+    .tp_repr = quadtype_repr,
+    .tp_str = quadtype_str,
+    .tp_hash = quadtype_hash,
+    .tp_richcompare = quadtype_richcompare,
+    .tp_as_number = &quadtype_as_number,
+    .tp_as_buffer = &quadtype_as_buffer,
+    .tp_methods = quadtype_methods,
+};

@@ -1,0 +1,71 @@
+/*
+ * NPY_QUAD, the builtin IEEE 754 binary128 type: the declarations that the
+ * multiarray and umath sources share.  The storage type npy_quad and its
+ * npymath routines are public (numpy/npy_quad.h); everything here is internal.
+ *
+ * Where the pieces live:
+ *   quad_arrfuncs.c  the descriptor, its ArrFuncs and the dtype's set-up
+ *   quad_convert.c   exact conversions between quad and Python objects
+ *   quad_scalar.c    the scalar type np.quad
+ *   quad_casts.c     casts between quad and the other builtin dtypes
+ *   umath/quad_ufuncs.c  the ufunc loops
+ */
+#ifndef NUMPY_CORE_SRC_MULTIARRAY_QUADTYPE_H_
+#define NUMPY_CORE_SRC_MULTIARRAY_QUADTYPE_H_
+
+#include "numpy/ndarraytypes.h"
+#include "numpy/arrayscalars.h"
+#include "numpy/npy_quad.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+extern NPY_NO_EXPORT PyTypeObject PyQuadArrType_Type;
+extern NPY_NO_EXPORT _PyArray_LegacyDescr QUAD_Descr;
+
+/* The DType class, a borrowed reference once set_typeinfo has run. */
+#define PyArray_QuadDType (*(PyArray_DTypeMeta *)Py_TYPE(&QUAD_Descr))
+
+/* quad_arrfuncs.c */
+NPY_NO_EXPORT int
+quad_setup_dtype(PyObject *typeinfo);
+
+/* quad_casts.c */
+NPY_NO_EXPORT int
+quad_initialize_casts(void);
+
+/*
+ * quad_convert.c: each returns 0 on success, or -1 with a Python exception
+ * set.  Conversions into quad are exact where the value is representable and
+ * correctly rounded (half to even) otherwise.
+ */
+NPY_NO_EXPORT int
+quad_from_pyobject(PyObject *obj, npy_quad *out);
+
+NPY_NO_EXPORT int
+quad_from_pylong(PyObject *value, npy_quad *out);
+
+NPY_NO_EXPORT int
+quad_from_string(PyObject *text, npy_quad *out);
+
+/* New references, or NULL with an exception set. */
+NPY_NO_EXPORT PyObject *
+quad_to_pylong(npy_quad value);
+
+NPY_NO_EXPORT PyObject *
+quad_as_integer_ratio(npy_quad value);
+
+/* Equal to hash(x) for every int, float or Fraction x that equals value. */
+NPY_NO_EXPORT Py_hash_t
+quad_hash(npy_quad value, PyObject *self);
+
+/* quad_scalar.c: str(q) and repr(q). */
+NPY_NO_EXPORT PyObject *
+quad_scalar_str(npy_quad value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  /* NUMPY_CORE_SRC_MULTIARRAY_QUADTYPE_H_ */

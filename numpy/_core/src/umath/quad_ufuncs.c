@@ -1,0 +1,758 @@
+/*
+ * The ufunc loops of NPY_QUAD.
+ *
+ * Each loop is an ArrayMethod registered on the ufunc for quad operands; the
+ * elementwise function (an npymath npy_quad_* routine) is the method's
+ * static data, so one strided loop serves every function of a shape.  The
+ * arithmetic raises the IEEE flags itself, and the ufunc machinery turns
+ * them into np.errstate's warnings or errors.
+ *
+ * Promoters send a quad with any other real number type (or Python int and
+ * float) to the quad loop; quad with complex has no common DType and
+ * raises.
+ */
+#define NPY_NO_DEPRECATED_API NPY_API_VERSION
+#define _MULTIARRAYMODULE
+#define _UMATHMODULE
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "numpy/arrayobject.h"
+#include "numpy/npy_math.h"
+#include "numpy/ufuncobject.h"
+
+#include "array_method.h"
+#include "dispatching.h"
+#include "dtypemeta.h"
+#include "quadtype.h"
+#include "quad_ufuncs.h"
+
+
+typedef npy_quad (quad_unary_func)(npy_quad);
+typedef npy_quad (quad_binary_func)(npy_quad, npy_quad);
+typedef int (quad_predicate_func)(npy_quad);
+typedef int (quad_relation_func)(npy_quad, npy_quad);
+
+
+static inline npy_quad
+load(const char *data)
+{
+    npy_quad value;
+    memcpy(&value, data, sizeof(value));
+    return value;
+}
+
+
+static inline void
+store(char *data, npy_quad value)
+{
+    memcpy(data, &value, sizeof(value));
+}
+
+
+static int
+unary_loop(PyArrayMethod_Context *context, char *const data[],
+           npy_intp const dimensions[], npy_intp const strides[],
+           NpyAuxData *NPY_UNUSED(auxdata))
+{
+    quad_unary_func *func = (quad_unary_func *)context->method->static_data;
+    const char *in = data[0];
+    char *out = data[1];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        store(out, func(load(in)));
+        in += strides[0];
+        out += strides[1];
+    }
+    return 0;
+}
+
+
+static int
+predicate_loop(PyArrayMethod_Context *context, char *const data[],
+               npy_intp const dimensions[], npy_intp const strides[],
+               NpyAuxData *NPY_UNUSED(auxdata))
+{
+    quad_predicate_func *func =
+            (quad_predicate_func *)context->method->static_data;
+    const char *in = data[0];
+    char *out = data[1];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        *(npy_bool *)out = (npy_bool)(func(load(in)) != 0);
+        in += strides[0];
+        out += strides[1];
+    }
+    return 0;
+}
+
+
+static int
+binary_loop(PyArrayMethod_Context *context, char *const data[],
+            npy_intp const dimensions[], npy_intp const strides[],
+            NpyAuxData *NPY_UNUSED(auxdata))
+{
+    quad_binary_func *func = (quad_binary_func *)context->method->static_data;
+    const char *in1 = data[0], *in2 = data[1];
+    char *out = data[2];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        store(out, func(load(in1), load(in2)));
+        in1 += strides[0];
+        in2 += strides[1];
+        out += strides[2];
+    }
+    return 0;
+}
+
+
+static int
+relation_loop(PyArrayMethod_Context *context, char *const data[],
+              npy_intp const dimensions[], npy_intp const strides[],
+              NpyAuxData *NPY_UNUSED(auxdata))
+{
+    quad_relation_func *func =
+            (quad_relation_func *)context->method->static_data;
+    const char *in1 = data[0], *in2 = data[1];
+    char *out = data[2];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        *(npy_bool *)out = (npy_bool)(func(load(in1), load(in2)) != 0);
+        in1 += strides[0];
+        in2 += strides[1];
+        out += strides[2];
+    }
+    return 0;
+}
+
+
+/* Blocks of this many elements are summed with eight accumulators. */
+#define QUAD_PAIRWISE_BLOCKSIZE 128
+
+/*
+ * Pairwise summation, as NumPy does for the other float types: the rounding
+ * error grows as O(log n) instead of O(n).
+ */
+static npy_quad
+pairwise_sum(const char *data, npy_intp n, npy_intp stride)
+{
+    if (n < 8) {
+        npy_quad sum = npy_quad_from_int64(0);
+        for (npy_intp i = 0; i < n; i++) {
+            sum = npy_quad_add(sum, load(data + i * stride));
+        }
+        return sum;
+    }
+    if (n <= QUAD_PAIRWISE_BLOCKSIZE) {
+        npy_quad r[8];
+        for (int j = 0; j < 8; j++) {
+            r[j] = load(data + j * stride);
+        }
+        npy_intp i;
+        for (i = 8; i < n - (n % 8); i += 8) {
+            for (int j = 0; j < 8; j++) {
+                r[j] = npy_quad_add(r[j], load(data + (i + j) * stride));
+            }
+        }
+        npy_quad sum = npy_quad_add(
+                npy_quad_add(npy_quad_add(r[0], r[1]),
+                             npy_quad_add(r[2], r[3])),
+                npy_quad_add(npy_quad_add(r[4], r[5]),
+                             npy_quad_add(r[6], r[7])));
+        for (; i < n; i++) {
+            sum = npy_quad_add(sum, load(data + i * stride));
+        }
+        return sum;
+    }
+    npy_intp half = n / 2;
+    half -= half % 8;
+    return npy_quad_add(pairwise_sum(data, half, stride),
+                        pairwise_sum(data + half * stride, n - half, stride));
+}
+
+
+static int
+add_strided_loop(PyArrayMethod_Context *context, char *const data[],
+         npy_intp const dimensions[], npy_intp const strides[],
+         NpyAuxData *auxdata)
+{
+    int is_reduction = data[0] == data[2] && strides[0] == 0
+                       && strides[2] == 0;
+    if (!is_reduction) {
+        return binary_loop(context, data, dimensions, strides, auxdata);
+    }
+    npy_quad sum = npy_quad_add(
+            load(data[0]), pairwise_sum(data[1], dimensions[0], strides[1]));
+    store(data[2], sum);
+    return 0;
+}
+
+
+static int
+divmod_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+            npy_intp const dimensions[], npy_intp const strides[],
+            NpyAuxData *NPY_UNUSED(auxdata))
+{
+    const char *in1 = data[0], *in2 = data[1];
+    char *quotient = data[2], *remainder = data[3];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        npy_quad mod;
+        store(quotient, npy_quad_divmod(load(in1), load(in2), &mod));
+        store(remainder, mod);
+        in1 += strides[0];
+        in2 += strides[1];
+        quotient += strides[2];
+        remainder += strides[3];
+    }
+    return 0;
+}
+
+
+/* clip(x, lo, hi) propagates NaNs, as maximum and minimum do. */
+static int
+clip_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+          npy_intp const dimensions[], npy_intp const strides[],
+          NpyAuxData *NPY_UNUSED(auxdata))
+{
+    const char *in = data[0], *low = data[1], *high = data[2];
+    char *out = data[3];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        npy_quad x = load(in), lo = load(low), hi = load(high);
+        x = (npy_quad_isnan(x) || npy_quad_ge(x, lo)) ? x : lo;
+        x = (npy_quad_isnan(x) || npy_quad_le(x, hi)) ? x : hi;
+        store(out, x);
+        in += strides[0];
+        low += strides[1];
+        high += strides[2];
+        out += strides[3];
+    }
+    return 0;
+}
+
+
+/*
+ * x**n for integral n: a double-quad value (hi + lo, about 226 bits) times
+ * 2**exp, so that no intermediate step overflows, underflows or rounds to
+ * 113 bits.
+ */
+typedef struct {
+    npy_quad hi, lo;
+    npy_int64 exp;
+} double_quad;
+
+/*
+ * |x|**k has binary exponents of one sign for all k, so once past this bound
+ * (far beyond quad's range) the result is 0 or inf: clamping is exact.
+ */
+#define DOUBLE_QUAD_EXP_LIMIT ((npy_int64)1 << 20)
+
+static npy_int64
+clamp_exponent(npy_int64 exp)
+{
+    if (exp > DOUBLE_QUAD_EXP_LIMIT) {
+        return DOUBLE_QUAD_EXP_LIMIT;
+    }
+    return exp < -DOUBLE_QUAD_EXP_LIMIT ? -DOUBLE_QUAD_EXP_LIMIT : exp;
+}
+
+/* Scales hi into [1/2, 1), moving its binary exponent into exp. */
+static double_quad
+double_quad_normalize(npy_quad hi, npy_quad lo, npy_int64 exp)
+{
+    int shift;
+    double_quad result;
+    result.hi = npy_quad_frexp(hi, &shift);
+    result.lo = npy_quad_ldexp(lo, -shift);
+    result.exp = clamp_exponent(exp + shift);
+    return result;
+}
+
+/* (a.hi + a.lo) * (b.hi + b.lo), the product's error kept in lo (fma) */
+static double_quad
+double_quad_multiply(double_quad a, double_quad b)
+{
+    npy_quad product = npy_quad_mul(a.hi, b.hi);
+    npy_quad error = npy_quad_fma(a.hi, b.hi, npy_quad_negative(product));
+    error = npy_quad_add(error, npy_quad_add(npy_quad_mul(a.hi, b.lo),
+                                             npy_quad_mul(a.lo, b.hi)));
+    npy_quad hi = npy_quad_add(product, error);
+    npy_quad lo = npy_quad_sub(error, npy_quad_sub(hi, product));
+    return double_quad_normalize(hi, lo, a.exp + b.exp);
+}
+
+/* 1 / (a.hi + a.lo), by one Newton step from 1 / a.hi */
+static double_quad
+double_quad_reciprocal(double_quad a)
+{
+    npy_quad one = npy_quad_from_int64(1);
+    npy_quad q = npy_quad_div(one, a.hi);
+    npy_quad residual = npy_quad_sub(
+            npy_quad_fma(npy_quad_negative(q), a.hi, one),
+            npy_quad_mul(q, a.lo));
+    npy_quad correction = npy_quad_mul(q, residual);
+    npy_quad hi = npy_quad_add(q, correction);
+    npy_quad lo = npy_quad_sub(correction, npy_quad_sub(hi, q));
+    return double_quad_normalize(hi, lo, -a.exp);
+}
+
+/* |x|**n for finite, nonzero x and n > 0, by repeated squaring */
+static double_quad
+double_quad_power(npy_quad x, npy_uint64 n)
+{
+    double_quad base = double_quad_normalize(
+            npy_quad_absolute(x), npy_quad_from_int64(0), 0);
+    double_quad result = {npy_quad_from_int64(1), npy_quad_from_int64(0), 0};
+    while (n) {
+        if (n & 1) {
+            result = double_quad_multiply(result, base);
+        }
+        n >>= 1;
+        if (n) {
+            base = double_quad_multiply(base, base);
+        }
+    }
+    return result;
+}
+
+/* The C99 pow special cases that do not depend on an integral y. */
+static int
+power_special_case(npy_quad x, npy_quad y, npy_quad *result)
+{
+    npy_quad one = npy_quad_from_int64(1);
+    npy_quad magnitude = npy_quad_absolute(x);
+    if (npy_quad_iszero(y) || npy_quad_eq(x, one)) {
+        *result = one;
+        return 1;
+    }
+    if (npy_quad_isnan(x) || npy_quad_isnan(y)) {
+        *result = npy_quad_add(x, y);
+        return 1;
+    }
+    if (npy_quad_isinf(y)) {
+        if (npy_quad_eq(magnitude, one)) {
+            *result = one;
+        }
+        else if (npy_quad_lt(magnitude, one) == npy_quad_signbit(y)) {
+            *result = npy_quad_inf();
+        }
+        else {
+            *result = npy_quad_from_int64(0);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Integral powers are faithfully rounded (exact when the result is
+ * representable; a subnormal result is rounded twice).  Non-integral ones
+ * need exp and log, which quad does not have yet: they raise TypeError.
+ */
+static int
+power_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+           npy_intp const dimensions[], npy_intp const strides[],
+           NpyAuxData *NPY_UNUSED(auxdata))
+{
+    const char *in1 = data[0], *in2 = data[1];
+    char *out = data[2];
+    const npy_quad two_64 = npy_quad_ldexp(npy_quad_from_int64(1), 64);
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        npy_quad x = load(in1), y = load(in2), result;
+        if (power_special_case(x, y, &result)) {
+            store(out, result);
+        }
+        else if (!npy_quad_eq(npy_quad_trunc(y), y)) {
+            PyErr_SetString(PyExc_TypeError,
+                    "np.power of quad needs an integral exponent: "
+                    "non-integral powers need the transcendental quad "
+                    "functions, which numpy-dive does not have yet");
+            return -1;
+        }
+        else {
+            npy_quad half_y = npy_quad_ldexp(y, -1);
+            int odd = !npy_quad_eq(npy_quad_trunc(half_y), half_y);
+            npy_quad magnitude = npy_quad_absolute(y);
+            if (npy_quad_iszero(x) || npy_quad_isinf(x)) {
+                /* 0**-n and inf**n are inf, 0**n and inf**-n are 0 */
+                int infinite = npy_quad_iszero(x) == npy_quad_signbit(y);
+                result = infinite ? npy_quad_inf() : npy_quad_from_int64(0);
+                if (infinite && npy_quad_iszero(x)) {
+                    npy_set_floatstatus_divbyzero();  /* a pole, like 1/0 */
+                }
+            }
+            else {
+                /* beyond 2**64, |x|**n is 0 or inf (|x| == 1 is done) */
+                npy_uint64 n = npy_quad_ge(magnitude, two_64)
+                               ? NPY_MAX_UINT64 : npy_quad_to_uint64(magnitude);
+                double_quad power = double_quad_power(x, n);
+                if (npy_quad_signbit(y)) {
+                    power = double_quad_reciprocal(power);
+                }
+                result = npy_quad_ldexp(npy_quad_add(power.hi, power.lo),
+                                        (int)power.exp);
+            }
+            if (odd && npy_quad_signbit(x)) {
+                result = npy_quad_negative(result);
+            }
+            store(out, result);
+        }
+        in1 += strides[0];
+        in2 += strides[1];
+        out += strides[2];
+    }
+    return 0;
+}
+
+
+static int
+zero_initial(PyArrayMethod_Context *NPY_UNUSED(context),
+             npy_bool NPY_UNUSED(reduction_is_empty), void *initial)
+{
+    store(initial, npy_quad_from_int64(0));
+    return 1;
+}
+
+
+static int
+one_initial(PyArrayMethod_Context *NPY_UNUSED(context),
+            npy_bool NPY_UNUSED(reduction_is_empty), void *initial)
+{
+    store(initial, npy_quad_from_int64(1));
+    return 1;
+}
+
+
+/* The elementwise functions that npymath does not have under their name. */
+static npy_quad
+quad_positive(npy_quad x)
+{
+    return x;
+}
+
+static npy_quad
+quad_square(npy_quad x)
+{
+    return npy_quad_mul(x, x);
+}
+
+static npy_quad
+quad_reciprocal(npy_quad x)
+{
+    return npy_quad_div(npy_quad_from_int64(1), x);
+}
+
+/* As numpy's sign for floats: NaN stays NaN, both zeros give +0. */
+static npy_quad
+quad_sign(npy_quad x)
+{
+    npy_quad zero = npy_quad_from_int64(0);
+    if (npy_quad_gt(x, zero)) {
+        return npy_quad_from_int64(1);
+    }
+    if (npy_quad_lt(x, zero)) {
+        return npy_quad_from_int64(-1);
+    }
+    return npy_quad_isnan(x) ? x : zero;
+}
+
+/* maximum and minimum propagate NaNs, as they do for float64 */
+static npy_quad
+quad_maximum(npy_quad a, npy_quad b)
+{
+    return (npy_quad_isnan(a) || npy_quad_ge(a, b)) ? a : b;
+}
+
+static npy_quad
+quad_minimum(npy_quad a, npy_quad b)
+{
+    return (npy_quad_isnan(a) || npy_quad_le(a, b)) ? a : b;
+}
+
+static npy_quad
+quad_floor_divide(npy_quad a, npy_quad b)
+{
+    npy_quad mod;
+    return npy_quad_divmod(a, b, &mod);
+}
+
+static npy_quad
+quad_remainder(npy_quad a, npy_quad b)
+{
+    npy_quad mod;
+    npy_quad_divmod(a, b, &mod);
+    return mod;
+}
+
+static int
+quad_logical_not(npy_quad x)
+{
+    return npy_quad_iszero(x);
+}
+
+static int
+quad_logical_and(npy_quad a, npy_quad b)
+{
+    return !npy_quad_iszero(a) && !npy_quad_iszero(b);
+}
+
+static int
+quad_logical_or(npy_quad a, npy_quad b)
+{
+    return !npy_quad_iszero(a) || !npy_quad_iszero(b);
+}
+
+static int
+quad_logical_xor(npy_quad a, npy_quad b)
+{
+    return !npy_quad_iszero(a) != !npy_quad_iszero(b);
+}
+
+
+typedef struct {
+    const char *ufunc;
+    void *func;
+} quad_loop;
+
+static const quad_loop unary_loops[] = {
+    {"negative", npy_quad_negative},
+    {"positive", quad_positive},
+    {"absolute", npy_quad_absolute},
+    {"fabs", npy_quad_absolute},
+    {"conjugate", quad_positive},
+    {"sign", quad_sign},
+    {"square", quad_square},
+    {"reciprocal", quad_reciprocal},
+    {"sqrt", npy_quad_sqrt},
+    {"floor", npy_quad_floor},
+    {"ceil", npy_quad_ceil},
+    {"trunc", npy_quad_trunc},
+    {"rint", npy_quad_rint},
+    {"spacing", npy_quad_spacing},
+};
+
+static const quad_loop predicate_loops[] = {
+    {"isnan", npy_quad_isnan},
+    {"isinf", npy_quad_isinf},
+    {"isfinite", npy_quad_isfinite},
+    {"signbit", npy_quad_signbit},
+    {"logical_not", quad_logical_not},
+};
+
+static const quad_loop binary_loops[] = {
+    {"subtract", npy_quad_sub},
+    {"multiply", npy_quad_mul},
+    {"divide", npy_quad_div},
+    {"maximum", quad_maximum},
+    {"minimum", quad_minimum},
+    {"fmax", npy_quad_fmax},
+    {"fmin", npy_quad_fmin},
+    {"copysign", npy_quad_copysign},
+    {"nextafter", npy_quad_nextafter},
+    {"fmod", npy_quad_fmod},
+    {"floor_divide", quad_floor_divide},
+    {"remainder", quad_remainder},
+};
+
+static const quad_loop relation_loops[] = {
+    {"equal", npy_quad_eq},
+    {"not_equal", npy_quad_ne},
+    {"less", npy_quad_lt},
+    {"less_equal", npy_quad_le},
+    {"greater", npy_quad_gt},
+    {"greater_equal", npy_quad_ge},
+    {"logical_and", quad_logical_and},
+    {"logical_or", quad_logical_or},
+    {"logical_xor", quad_logical_xor},
+};
+
+
+/*
+ * Adds a loop for `ufunc_name` with the given DTypes (inputs, then
+ * outputs).  `func` becomes the method's static data.
+ */
+static int
+register_loop(PyObject *umath, const char *ufunc_name, int nin, int nout,
+         PyArray_DTypeMeta **dtypes, PyArrayMethod_StridedLoop *loop,
+         void *func, NPY_ARRAYMETHOD_FLAGS flags,
+         PyArrayMethod_GetReductionInitial *initial)
+{
+    PyObject *ufunc = PyDict_GetItemString(umath, ufunc_name);  /* borrowed */
+    if (ufunc == NULL) {
+        PyErr_Format(PyExc_RuntimeError,
+                "quad loops: numpy has no ufunc %s", ufunc_name);
+        return -1;
+    }
+    char name[64];
+    PyOS_snprintf(name, sizeof(name), "quad_%s", ufunc_name);
+
+    PyType_Slot slots[5];
+    int n = 0;
+    /* the loops load and store through memcpy: alignment does not matter */
+    slots[n++] = (PyType_Slot){NPY_METH_strided_loop, loop};
+    slots[n++] = (PyType_Slot){NPY_METH_unaligned_strided_loop, loop};
+    slots[n++] = (PyType_Slot){_NPY_METH_static_data, func};
+    if (initial != NULL) {
+        slots[n++] = (PyType_Slot){NPY_METH_get_reduction_initial, initial};
+    }
+    slots[n] = (PyType_Slot){0, NULL};
+
+    PyArrayMethod_Spec spec = {
+        .name = name,
+        .nin = nin,
+        .nout = nout,
+        .casting = NPY_NO_CASTING,
+        .flags = flags | NPY_METH_SUPPORTS_UNALIGNED,
+        .dtypes = dtypes,
+        .slots = slots,
+    };
+    return PyUFunc_AddLoopFromSpec_int(ufunc, &spec, 1);
+}
+
+
+/*
+ * For a quad operand next to any other: the inputs become their common
+ * DType with quad (an error for complex); the outputs are left to the loop.
+ */
+static int
+quad_promoter(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
+              PyArray_DTypeMeta *const signature[],
+              PyArray_DTypeMeta *new_op_dtypes[])
+{
+    PyUFuncObject *uf = (PyUFuncObject *)ufunc;
+    PyArray_DTypeMeta *common = NPY_DT_NewRef(&PyArray_QuadDType);
+
+    for (int i = 0; i < uf->nin; i++) {
+        PyArray_DTypeMeta *dtype = signature[i] ? signature[i] : op_dtypes[i];
+        if (dtype == NULL) {
+            /* a reduction's first input is the not yet known output */
+            continue;
+        }
+        Py_SETREF(common, PyArray_CommonDType(common, dtype));
+        if (common == NULL) {
+            return -1;
+        }
+    }
+    for (int i = 0; i < uf->nin + uf->nout; i++) {
+        if (signature[i] != NULL) {
+            new_op_dtypes[i] = NPY_DT_NewRef(signature[i]);
+        }
+        else if (i < uf->nin) {
+            new_op_dtypes[i] = NPY_DT_NewRef(common);
+        }
+        else {
+            new_op_dtypes[i] = NULL;
+        }
+    }
+    Py_DECREF(common);
+    return 0;
+}
+
+
+static int
+add_promoters(PyObject *umath, const char *ufunc_name)
+{
+    PyObject *ufunc = PyDict_GetItemString(umath, ufunc_name);  /* borrowed */
+    if (ufunc == NULL) {
+        return -1;
+    }
+    PyUFuncObject *uf = (PyUFuncObject *)ufunc;
+    int nargs = uf->nin + uf->nout;
+    for (int quad_position = 0; quad_position < uf->nin; quad_position++) {
+        PyObject *dtypes = PyTuple_New(nargs);
+        if (dtypes == NULL) {
+            return -1;
+        }
+        for (int i = 0; i < nargs; i++) {
+            PyObject *item = i == quad_position
+                             ? (PyObject *)&PyArray_QuadDType : Py_None;
+            PyTuple_SET_ITEM(dtypes, i, Py_NewRef(item));
+        }
+        PyObject *promoter = PyCapsule_New(
+                (void *)&quad_promoter, "numpy._ufunc_promoter", NULL);
+        int result = promoter == NULL ? -1 : PyUFunc_AddPromoter(
+                ufunc, dtypes, promoter);
+        Py_XDECREF(promoter);
+        Py_DECREF(dtypes);
+        if (result < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
+NPY_NO_EXPORT int
+init_quad_ufuncs(PyObject *umath)
+{
+    PyArray_DTypeMeta *Q = &PyArray_QuadDType;
+    PyArray_DTypeMeta *B = &PyArray_BoolDType;
+    PyArray_DTypeMeta *unary[] = {Q, Q};
+    PyArray_DTypeMeta *predicate[] = {Q, B};
+    PyArray_DTypeMeta *binary[] = {Q, Q, Q};
+    PyArray_DTypeMeta *relation[] = {Q, Q, B};
+    /* divmod: two in, two out; clip: three in, one out */
+    PyArray_DTypeMeta *two_outputs[] = {Q, Q, Q, Q};
+    const NPY_ARRAYMETHOD_FLAGS quiet = NPY_METH_NO_FLOATINGPOINT_ERRORS;
+
+    for (size_t i = 0; i < sizeof(unary_loops) / sizeof(*unary_loops); i++) {
+        if (register_loop(umath, unary_loops[i].ufunc, 1, 1, unary, unary_loop,
+                     unary_loops[i].func, 0, NULL) < 0) {
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < sizeof(predicate_loops) / sizeof(*predicate_loops);
+         i++) {
+        if (register_loop(umath, predicate_loops[i].ufunc, 1, 1, predicate,
+                     predicate_loop, predicate_loops[i].func, quiet,
+                     NULL) < 0) {
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < sizeof(binary_loops) / sizeof(*binary_loops); i++) {
+        const char *name = binary_loops[i].ufunc;
+        int reorderable = (strcmp(name, "multiply") == 0
+                           || strcmp(name, "maximum") == 0
+                           || strcmp(name, "minimum") == 0
+                           || strcmp(name, "fmax") == 0
+                           || strcmp(name, "fmin") == 0);
+        PyArrayMethod_GetReductionInitial *initial =
+                strcmp(name, "multiply") == 0 ? one_initial : NULL;
+        if (register_loop(umath, name, 2, 1, binary, binary_loop,
+                     binary_loops[i].func,
+                     reorderable ? NPY_METH_IS_REORDERABLE : 0,
+                     initial) < 0
+                || add_promoters(umath, name) < 0) {
+            return -1;
+        }
+    }
+    if (register_loop(umath, "add", 2, 1, binary, add_strided_loop,
+                      npy_quad_add,
+                 NPY_METH_IS_REORDERABLE, zero_initial) < 0
+            || add_promoters(umath, "add") < 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof(relation_loops) / sizeof(*relation_loops);
+         i++) {
+        /* comparisons with NaN are quiet, as for the other float types */
+        if (register_loop(umath, relation_loops[i].ufunc, 2, 1, relation,
+                     relation_loop, relation_loops[i].func, quiet,
+                     NULL) < 0
+                || add_promoters(umath, relation_loops[i].ufunc) < 0) {
+            return -1;
+        }
+    }
+    if (register_loop(umath, "divmod", 2, 2, two_outputs, divmod_loop, NULL, 0,
+                      NULL) < 0
+            || add_promoters(umath, "divmod") < 0) {
+        return -1;
+    }
+    if (register_loop(umath, "clip", 3, 1, two_outputs, clip_loop, NULL,
+                      NPY_METH_NO_FLOATINGPOINT_ERRORS, NULL) < 0
+            || add_promoters(umath, "clip") < 0) {
+        return -1;
+    }
+    /* the GIL, to raise TypeError for non-integral exponents */
+    if (register_loop(umath, "power", 2, 1, binary, power_loop, NULL,
+                      NPY_METH_REQUIRES_PYAPI, NULL) < 0
+            || add_promoters(umath, "power") < 0) {
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,757 @@
+"""np.quad / NPY_QUAD (numpy-dive): the builtin IEEE 754 binary128 type.
+
+Every result is checked against exact rational arithmetic: a binary128
+value is decoded from its 16 bytes into a Fraction, the operation is done
+exactly, and the expected bits are the nearest binary128 (ties to even).
+"""
+import math
+import operator
+import pickle
+import warnings
+from decimal import Context, Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import numpy as np
+from numpy.testing import assert_array_equal, assert_equal
+
+# (exponent bits, fraction bits) of the IEEE binary formats
+QUAD_FORMAT = (15, 112)
+DOUBLE_FORMAT = (11, 52)
+SINGLE_FORMAT = (8, 23)
+HALF_FORMAT = (5, 10)
+
+
+# enough digits for any exact binary128 value
+DECIMAL_EXACT = Context(prec=20000, Emin=-30000, Emax=30000)
+
+
+def decode(bits, layout=QUAD_FORMAT):
+    """The exact value of a binary float's bits: a Fraction, +-inf or nan."""
+    exponent_bits, fraction_bits = layout
+    bias = (1 << (exponent_bits - 1)) - 1
+    sign = -1 if bits >> (exponent_bits + fraction_bits) else 1
+    exponent = (bits >> fraction_bits) & ((1 << exponent_bits) - 1)
+    fraction = bits & ((1 << fraction_bits) - 1)
+    if exponent == (1 << exponent_bits) - 1:
+        return math.nan if fraction else sign * math.inf
+    if exponent == 0:
+        return sign * Fraction(fraction, 1 << (bias - 1 + fraction_bits))
+    significand = fraction | (1 << fraction_bits)
+    return sign * significand * Fraction(2) ** (exponent - bias - fraction_bits)
+
+
+def nearest(value, layout=QUAD_FORMAT, negative=None):
+    """The bits of the binary float nearest to a Fraction, ties to even.
+
+    ``negative`` gives the sign of a zero result (the sign of ``value``
+    otherwise).
+    """
+    exponent_bits, fraction_bits = layout
+    bias = (1 << (exponent_bits - 1)) - 1
+    if negative is None:
+        negative = value < 0
+    sign = int(negative) << (exponent_bits + fraction_bits)
+    magnitude = abs(Fraction(value))
+    if magnitude == 0:
+        return sign
+    exponent = (magnitude.numerator.bit_length()
+                - magnitude.denominator.bit_length())
+    if Fraction(2) ** exponent > magnitude:
+        exponent -= 1
+    exponent = max(exponent, 1 - bias)
+    # round() of a Fraction rounds half to even
+    significand = round(magnitude / Fraction(2) ** (exponent - fraction_bits))
+    if significand == 1 << (fraction_bits + 1):
+        significand >>= 1
+        exponent += 1
+    if exponent > bias:
+        return sign | (((1 << exponent_bits) - 1) << fraction_bits)
+    if significand < 1 << fraction_bits:
+        return sign | significand
+    return (sign | ((exponent + bias) << fraction_bits)
+            | (significand - (1 << fraction_bits)))
+
+
+def exact_decimal(value):
+    """The finite decimal expansion of a dyadic Fraction, in positional text."""
+    scale = value.denominator.bit_length() - 1
+    assert value.denominator == 1 << scale
+    return format(Decimal(value.numerator * 5 ** scale).scaleb(-scale, DECIMAL_EXACT), "f")
+
+
+def bits_of(value):
+    """The binary128 bits of a quad scalar."""
+    return int.from_bytes(np.array(value, dtype="<Y").tobytes(), "little")
+
+
+def quad_of(bits):
+    return np.frombuffer(bits.to_bytes(16, "little"), dtype="<Y")[0]
+
+
+def exact(value):
+    """Fraction of a finite quad."""
+    return decode(bits_of(value))
+
+
+# Quads with every exponent equally likely near the ends of the range, where
+# subnormals, underflow and overflow live, and anywhere else.
+@st.composite
+def finite_quads(draw):
+    sign = draw(st.integers(0, 1))
+    exponent = draw(st.one_of(
+        st.integers(0, 0x7ffe),
+        st.integers(0, 120),
+        st.integers(0x7ffe - 120, 0x7ffe),
+        st.integers(0x3fff - 120, 0x3fff + 120),
+    ))
+    fraction = draw(st.one_of(
+        st.integers(0, (1 << 112) - 1),
+        st.sampled_from([0, 1, (1 << 112) - 1, 1 << 111]),
+    ))
+    return (sign << 127) | (exponent << 112) | fraction
+
+
+class TestDType:
+    def test_identity(self):
+        dtype = np.dtype(np.quad)
+        assert dtype is np.dtype("quad")
+        assert np.dtype("Y") == dtype
+        assert type(dtype) is np.dtypes.QuadDType
+        assert dtype.num == 26
+        assert dtype.char == "Y"
+        assert dtype.kind == "f"
+        assert dtype.itemsize == 16
+        assert dtype.alignment == 16
+        assert dtype.name == "quad"
+        assert repr(dtype) == "dtype('quad')"
+        assert issubclass(np.quad, np.floating)
+        assert dtype.type is np.quad
+
+    def test_longdouble_keeps_its_names(self):
+        if np.dtype(np.longdouble).itemsize == 16:
+            assert np.dtype("f16") == np.dtype(np.longdouble)
+        if hasattr(np, "float128"):
+            assert np.float128 is np.longdouble
+        assert np.dtype(np.longdouble) != np.dtype(np.quad)
+        assert not np.can_cast(np.quad, np.longdouble, "equiv")
+
+    def test_str_spelling_round_trips(self):
+        for spelling in ("<Y", ">Y"):
+            dtype = np.dtype(spelling)
+            assert dtype.str == spelling
+            assert np.dtype(dtype.str) == dtype
+        assert np.dtype(np.quad).newbyteorder().newbyteorder() == np.dtype(np.quad)
+
+    def test_in_float_sctypes(self):
+        assert np.quad in np._core.sctypes["float"]
+        assert np._core.sctypeDict["quad"] is np.quad
+
+
+class TestConstruction:
+    def test_default_is_zero(self):
+        assert bits_of(np.quad()) == 0
+
+    @given(st.integers(-(1 << 20000), 1 << 20000))
+    def test_python_int_correctly_rounded(self, value):
+        assert bits_of(np.quad(value)) == nearest(Fraction(value))
+
+    def test_int_ties_to_even(self):
+        for value, expected in [
+                ((1 << 113) + 1, 1 << 113),
+                ((1 << 113) + 3, (1 << 113) + 4),
+                (-(1 << 113) - 1, -(1 << 113))]:
+            assert int(np.quad(value)) == expected
+
+    def test_huge_int_overflows_to_inf(self):
+        assert np.quad(1 << 16384) == np.inf
+        assert np.quad(-(1 << 16384)) == -np.inf
+        # the largest finite quad, and the midpoint above it (a tie: to inf)
+        assert np.quad((1 << 16384) - (1 << 16271)) == np.finfo(np.quad).max
+        assert np.quad((1 << 16384) - (1 << 16270)) == np.inf
+        assert np.quad((1 << 16384) - (1 << 16270) - 1) == np.finfo(np.quad).max
+
+    @given(st.floats(allow_nan=False, allow_infinity=False))
+    def test_float_exact(self, value):
+        assert bits_of(np.quad(value)) == nearest(Fraction(value),
+                                                  negative=math.copysign(1, value) < 0)
+
+    @pytest.mark.parametrize("text, value", [
+        ("0.1", Fraction(1, 10)),
+        ("-0", Fraction(0)),
+        ("1_000.000_1", Fraction(10000001, 10000)),
+        ("  2.5e-3\n", Fraction(25, 10000)),
+        ("1e4932", Fraction(10) ** 4932),
+        ("6.5e-4966", Fraction(65, 10 ** 4967)),
+        (".5", Fraction(1, 2)),
+        ("5.", Fraction(5)),
+        ("+3E+2", Fraction(300)),
+    ])
+    def test_string_correctly_rounded(self, text, value):
+        assert bits_of(np.quad(text)) == nearest(value, negative=text.strip().startswith("-"))
+        assert bits_of(np.quad(text.encode())) == bits_of(np.quad(text))
+
+    @given(st.integers(0, 10 ** 60), st.integers(-5000, 5000))
+    def test_long_decimal_strings(self, digits, exponent):
+        text = f"{digits}e{exponent}"
+        assert bits_of(np.quad(text)) == nearest(Fraction(digits) * Fraction(10) ** exponent)
+
+    def test_decimal_midpoints(self):
+        # The exact decimal expansion of a binary128 midpoint, and one digit
+        # either side of it: the decision needs every digit.
+        one_ulp = Fraction(1, 1 << 112)
+        for significand in [1, 3, (1 << 112) - 1, 12345]:
+            low = 1 + significand * one_ulp
+            midpoint = low + one_ulp / 2
+            text = exact_decimal(midpoint)
+            assert Fraction(text) == midpoint
+            assert bits_of(np.quad(text)) == nearest(midpoint)
+            assert bits_of(np.quad(text + "1")) == nearest(midpoint) + (significand % 2 == 0)
+            smaller = DECIMAL_EXACT.subtract(Decimal(text), Decimal("1e-200"))
+            assert bits_of(np.quad(str(smaller))) == nearest(low)
+
+    @pytest.mark.parametrize("text", ["nan", "NaN", "+nan", "-nan"])
+    def test_string_nan(self, text):
+        value = np.quad(text)
+        assert np.isnan(value)
+        assert bool(np.signbit(value)) == text.startswith("-")
+
+    @pytest.mark.parametrize("text, sign", [
+        ("inf", 1), ("-Infinity", -1), ("+INF", 1), ("infinity", 1)])
+    def test_string_inf(self, text, sign):
+        assert np.quad(text) == sign * np.inf
+
+    @pytest.mark.parametrize("text", [
+        "", " ", "1.2.3", "_1", "1_", "1__0", "1_.5", "1._5", "e5", "1e",
+        "1e_5", "0x10", "nan(1)", "infinit", "1 2", "١٢", "1\x005", "--1",
+        "in f"])
+    def test_invalid_string(self, text):
+        with pytest.raises(ValueError, match="could not convert string to quad"):
+            np.quad(text)
+
+    def test_numpy_scalars_exact(self):
+        assert exact(np.quad(np.float16(0.1))) == Fraction(float(np.float16(0.1)))
+        assert exact(np.quad(np.float32(0.1))) == Fraction(float(np.float32(0.1)))
+        x87 = np.longdouble(1) / np.longdouble(3)
+        assert exact(np.quad(x87)) == Fraction(*x87.as_integer_ratio())
+        assert int(np.quad(np.uint64(2**64 - 1))) == 2**64 - 1
+        assert int(np.quad(np.int64(-2**63))) == -2**63
+        assert np.quad(np.True_) == 1
+
+    def test_fraction_and_decimal_exact(self):
+        third = Fraction(1, 3)
+        assert bits_of(np.quad(third)) == nearest(third)
+        tenth = Decimal("0.1000000000000000000000000000000000000001")
+        assert bits_of(np.quad(tenth)) == nearest(Fraction(tenth))
+        assert np.isnan(np.quad(Decimal("nan")))
+        assert np.quad(Decimal("-inf")) == -np.inf
+
+    def test_complex_is_a_type_error(self):
+        with pytest.raises(TypeError, match="real number"):
+            np.quad(1j)
+        with pytest.raises(TypeError, match="real number"):
+            np.quad(np.complex128(1))
+
+    def test_other_objects_are_a_type_error(self):
+        with pytest.raises(TypeError, match="quad"):
+            np.quad(object())
+
+    def test_sequence_gives_an_array(self):
+        array = np.quad([1, "0.1", 2.5])
+        assert array.dtype == np.quad
+        assert bits_of(array[1]) == nearest(Fraction(1, 10))
+
+
+class TestConversionOut:
+    @given(finite_quads())
+    def test_int_is_exact(self, bits):
+        value = decode(bits)
+        assert int(quad_of(bits)) == math.trunc(value)
+
+    def test_int_of_inf_and_nan(self):
+        with pytest.raises(OverflowError):
+            int(np.quad("inf"))
+        with pytest.raises(ValueError):
+            int(np.quad("nan"))
+
+    @given(finite_quads())
+    def test_float_correctly_rounded(self, bits):
+        with np.errstate(all="ignore"):
+            got = float(quad_of(bits))
+        expected = nearest(decode(bits), DOUBLE_FORMAT, negative=bool(bits >> 127))
+        assert int(np.array(got).view(np.uint64)) == expected
+
+    @given(finite_quads())
+    def test_as_integer_ratio(self, bits):
+        numerator, denominator = quad_of(bits).as_integer_ratio()
+        assert Fraction(numerator, denominator) == decode(bits)
+        assert math.gcd(numerator, denominator) == 1
+        assert denominator > 0
+
+    @given(finite_quads())
+    def test_is_integer(self, bits):
+        assert quad_of(bits).is_integer() == (decode(bits).denominator == 1)
+
+    @given(finite_quads())
+    def test_hash_matches_equal_python_numbers(self, bits):
+        value = decode(bits)
+        assert hash(quad_of(bits)) == hash(value)
+
+    def test_hash_of_small_values(self):
+        for x in [0, -0.0, 1, -1, 0.5, 2**70, 1e300, -2.5e-300]:
+            assert hash(np.quad(x)) == hash(x)
+        assert hash(np.quad("inf")) == hash(math.inf)
+        assert hash(np.quad(Fraction(1, 3))) != hash(Fraction(1, 3))
+
+
+class TestPrinting:
+    @given(finite_quads())
+    def test_str_round_trips(self, bits):
+        value = quad_of(bits)
+        assert bits_of(np.quad(str(value))) == bits
+
+    def test_powers_of_two_round_trip(self):
+        # the shortest digits of 2**k must use the narrower lower margin
+        for k in range(-16494, 16384, 7):
+            value = np.quad(Fraction(2) ** k)
+            assert bits_of(np.quad(str(value))) == bits_of(value), k
+            assert bits_of(np.quad(repr(value)[9:-2])) == bits_of(value), k
+
+    @pytest.mark.parametrize("value, text", [
+        ("0.1", "0.1"), ("-0", "-0.0"), ("1", "1.0"), ("1e16", "1e+16"),
+        ("1e-5", "1e-05"), ("123456789.123456789123456789", "123456789.123456789123456789"),
+        ("inf", "inf"), ("-inf", "-inf"), ("nan", "nan")])
+    def test_str(self, value, text):
+        assert str(np.quad(value)) == text
+
+    def test_repr(self):
+        assert repr(np.quad("0.1")) == "np.quad('0.1')"
+
+    def test_format_exact_digits(self):
+        third = np.quad(1) / np.quad(3)
+        assert format(third, ".40e") == format(
+            Decimal(exact_decimal(exact(third))), ".40e")
+        assert format(np.quad("0.1"), ".3f") == "0.100"
+        assert format(np.quad("-0"), "") == "-0.0"
+        assert format(np.quad("nan"), ".3f") == "nan"
+
+
+BINARY_OPERATIONS = [
+    (operator.add, np.add, lambda a, b: a + b),
+    (operator.sub, np.subtract, lambda a, b: a - b),
+    (operator.mul, np.multiply, lambda a, b: a * b),
+    (operator.truediv, np.divide, lambda a, b: a / b),
+]
+
+
+def zero_sign(operation, a_bits, b_bits):
+    """Sign of an exact zero result, as IEEE 754 rounding to nearest gives."""
+    a_negative, b_negative = bool(a_bits >> 127), bool(b_bits >> 127)
+    if operation is operator.add:
+        return a_negative and b_negative
+    if operation is operator.sub:
+        return a_negative and not b_negative
+    return a_negative != b_negative
+
+
+class TestArithmetic:
+    @pytest.mark.parametrize("scalar_op, ufunc, exact_op", BINARY_OPERATIONS)
+    @given(a=finite_quads(), b=finite_quads())
+    @settings(max_examples=300)
+    def test_correctly_rounded(self, scalar_op, ufunc, exact_op, a, b):
+        x, y = decode(a), decode(b)
+        assume(not (ufunc is np.divide and y == 0))
+        result = exact_op(x, y)
+        expected = nearest(result, negative=(
+            zero_sign(scalar_op, a, b) if result == 0 else result < 0))
+        with np.errstate(all="ignore"):
+            assert bits_of(scalar_op(quad_of(a), quad_of(b))) == expected
+            arrays = ufunc(np.array([quad_of(a)] * 3), np.array([quad_of(b)] * 3))
+        assert [bits_of(v) for v in arrays] == [expected] * 3
+
+    @given(finite_quads())
+    @settings(max_examples=500)
+    def test_sqrt_correctly_rounded(self, bits):
+        value = decode(bits)
+        assume(value > 0)
+        # isqrt of value * 4**k, with k large enough for 130 bits or more
+        k = 400 + max(0, value.denominator.bit_length())
+        scaled = value * 4 ** k
+        root = math.isqrt(scaled.numerator // scaled.denominator)
+        # the true root is in [root, root + 1) / 2**k; nudge inexact roots
+        # off a representable midpoint (sqrt is never a tie)
+        if Fraction(root) ** 2 != scaled:
+            root = Fraction(2 * root + 1, 2)
+        expected = nearest(Fraction(root) / 2 ** k)
+        assert bits_of(np.sqrt(np.array([quad_of(bits)]))[0]) == expected
+
+    def test_sqrt_special_values(self):
+        with np.errstate(invalid="ignore"):
+            result = np.sqrt(np.array(["-0", "inf", "-1", "nan", "4"], dtype=np.quad))
+        assert np.signbit(result[0]) and result[0] == 0
+        assert result[1] == np.inf
+        assert np.isnan(result[2]) and np.isnan(result[3])
+        assert result[4] == 2
+
+    def test_errstate(self):
+        huge = np.array([np.finfo(np.quad).max], dtype=np.quad)
+        with np.errstate(over="raise"):
+            with pytest.raises(FloatingPointError, match="overflow"):
+                huge * 2
+            with pytest.raises(FloatingPointError, match="overflow"):
+                huge[0] * np.quad(2)
+        with np.errstate(divide="raise"):
+            with pytest.raises(FloatingPointError, match="divide by zero"):
+                np.array([1], dtype=np.quad) / np.quad(0)
+        with np.errstate(invalid="raise"):
+            with pytest.raises(FloatingPointError, match="invalid"):
+                np.sqrt(np.array([-1], dtype=np.quad))
+        with np.errstate(under="raise"):
+            with pytest.raises(FloatingPointError, match="underflow"):
+                np.array([np.finfo(np.quad).smallest_normal], dtype=np.quad) / 3
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert np.isnan(np.quad("nan") + 1)
+            assert not (np.array([np.quad("nan")]) < 1)[0]
+
+    def test_mixed_operands_promote_to_quad(self):
+        q = np.quad("0.1")
+        for other in [1, 2.5, np.int8(3), np.uint64(2**64 - 1), np.float32(0.5),
+                      np.float64(0.1), np.longdouble(3), True]:
+            assert type(q + other) is np.quad
+            assert type(other * q) is np.quad
+            result = np.add(np.array([q]), np.array([other]))
+            assert result.dtype == np.quad
+        assert bits_of(q + 0.1) == nearest(exact(q) + Fraction(0.1))
+
+    @pytest.mark.parametrize("function, reference", [
+        (np.floor, math.floor), (np.ceil, math.ceil), (np.trunc, math.trunc),
+        (np.rint, round)])
+    @given(finite_quads())
+    def test_rounding_to_integers(self, function, reference, bits):
+        value = decode(bits)
+        expected = nearest(Fraction(reference(value)), negative=bool(bits >> 127))
+        assert bits_of(function(np.array([quad_of(bits)]))[0]) == expected
+
+    @given(a=finite_quads(), b=finite_quads())
+    def test_floor_divide_and_remainder(self, a, b):
+        x, y = decode(a), decode(b)
+        assume(y != 0)
+        with np.errstate(all="ignore"):
+            quotient, remainder = np.divmod(
+                np.array([quad_of(a)]), np.array([quad_of(b)]))
+        with np.errstate(all="ignore"):
+            expected = nearest(Fraction(math.floor(x / y)),
+                               negative=(x / y) < 0 or (x == 0 and (a >> 127) != (b >> 127)))
+        if abs(x / y) < 2 ** 100:
+            assert bits_of(quotient[0]) == expected
+        # the remainder is rounded once (x - n*y, sign of y, may need more bits)
+        mod = x - math.floor(x / y) * y
+        assert bits_of(remainder[0]) == nearest(mod, negative=bool(b >> 127))
+        with np.errstate(all="ignore"):
+            assert_equal(np.floor_divide(quad_of(a), quad_of(b)), quotient[0])
+            assert_equal(np.remainder(quad_of(a), quad_of(b)), remainder[0])
+
+    @given(a=finite_quads(), b=finite_quads())
+    def test_fmod_exact(self, a, b):
+        x, y = decode(a), decode(b)
+        assume(y != 0)
+        result = np.fmod(np.array([quad_of(a)]), np.array([quad_of(b)]))[0]
+        expected = x - math.trunc(x / y) * y
+        assert exact(result) == expected
+        assert bool(np.signbit(result)) == bool(a >> 127)
+
+    def test_unary(self):
+        values = np.array(["-2.5", "0", "-0", "3", "nan", "-inf"], dtype=np.quad)
+        assert_array_equal(np.negative(values)[:4], np.array(["2.5", "-0", "0", "-3"], dtype=np.quad))
+        assert_array_equal(np.absolute(values)[[0, 3, 5]],
+                           np.array(["2.5", "3", "inf"], dtype=np.quad))
+        assert_array_equal(np.sign(values)[[0, 1, 3, 5]], np.array([-1, 0, 1, -1], dtype=np.quad))
+        assert np.isnan(np.sign(values)[4])
+        assert_array_equal(np.square(values[:1]), np.array(["6.25"], dtype=np.quad))
+        assert bits_of(np.reciprocal(np.array([3], dtype=np.quad))[0]) == nearest(Fraction(1, 3))
+        assert_array_equal(np.isnan(values), [False] * 4 + [True, False])
+        assert_array_equal(np.isinf(values), [False] * 5 + [True])
+        assert_array_equal(np.isfinite(values), [True] * 4 + [False, False])
+        assert_array_equal(np.signbit(values), [True, False, True, False, False, True])
+
+    def test_copysign_nextafter_spacing(self):
+        one = np.quad(1)
+        assert exact(np.nextafter(one, np.quad(2))) == 1 + Fraction(1, 1 << 112)
+        assert exact(np.nextafter(one, np.quad(0))) == 1 - Fraction(1, 1 << 113)
+        assert exact(np.spacing(one)) == Fraction(1, 1 << 112)
+        assert np.copysign(one, np.quad("-0")) == -1
+        assert np.finfo(np.quad).eps == np.spacing(one)
+
+    def test_maximum_minimum_nan(self):
+        a = np.array(["1", "nan", "3"], dtype=np.quad)
+        b = np.array(["2", "0", "nan"], dtype=np.quad)
+        assert_array_equal(np.isnan(np.maximum(a, b)), [False, True, True])
+        assert_array_equal(np.fmax(a, b), np.array(["2", "0", "3"], dtype=np.quad))
+        assert_array_equal(np.fmin(a, b), np.array(["1", "0", "3"], dtype=np.quad))
+
+    def test_comparisons(self):
+        a = np.array(["0.1", "nan", "-0"], dtype=np.quad)
+        b = np.array(["0.1", "nan", "0"], dtype=np.quad)
+        assert_array_equal(a == b, [True, False, True])
+        assert_array_equal(a != b, [False, True, False])
+        assert_array_equal(a < np.quad(1), [True, False, True])
+        # 0.1 as a double is not 0.1 as a quad
+        assert not np.quad("0.1") == 0.1
+        assert np.quad(0.1) == 0.1
+        assert np.quad(2**100) == 2**100
+
+
+class TestPromotionAndCasts:
+    @pytest.mark.parametrize("other", [
+        np.bool, np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32,
+        np.int64, np.uint64, np.float16, np.float32, np.float64, np.longdouble])
+    def test_real_types_promote_to_quad(self, other):
+        assert np.result_type(np.quad, other) == np.quad
+        assert np.result_type(other, np.quad) == np.quad
+        assert np.can_cast(other, np.quad)
+        assert not np.can_cast(np.quad, other)
+
+    @pytest.mark.parametrize("other", [np.complex64, np.complex128, np.clongdouble])
+    def test_complex_has_no_common_type(self, other):
+        with pytest.raises(TypeError):
+            np.result_type(np.quad, other)
+        with pytest.raises(TypeError):
+            np.array([1], dtype=np.quad) + np.array([1j], dtype=other)
+
+    def test_python_scalars_are_weak(self):
+        assert (np.array([1], dtype=np.quad) + 1.5).dtype == np.quad
+        assert (np.array([1], dtype=np.quad) * 3).dtype == np.quad
+
+    def test_casting_levels(self):
+        assert np.can_cast(np.quad, np.float64, "same_kind")
+        assert not np.can_cast(np.quad, np.float64, "safe")
+        assert not np.can_cast(np.quad, np.int64, "same_kind")
+        assert np.can_cast(np.quad, np.int64, "unsafe")
+        assert np.can_cast(np.quad, np.complex128, "same_kind")
+        assert not np.can_cast(np.complex128, np.quad, "same_kind")
+
+    @pytest.mark.parametrize("dtype, layout", [
+        (np.float64, DOUBLE_FORMAT), (np.float32, SINGLE_FORMAT),
+        (np.float16, HALF_FORMAT)])
+    @given(bits=finite_quads())
+    def test_cast_to_float_correctly_rounded(self, dtype, layout, bits):
+        with np.errstate(all="ignore"):
+            got = np.array([quad_of(bits)]).astype(dtype)
+        uint = {8: np.uint64, 4: np.uint32, 2: np.uint16}[np.dtype(dtype).itemsize]
+        expected = nearest(decode(bits), layout, negative=bool(bits >> 127))
+        assert int(got.view(uint)[0]) == expected
+
+    def test_quad_to_float32_not_double_rounded(self):
+        # 1 + 2**-24 + 2**-80 is just above the float32 midpoint 1 + 2**-24;
+        # through a double it becomes the midpoint and rounds to even (1.0).
+        value = np.array([1 + Fraction(1, 2**24) + Fraction(1, 2**80)], dtype=object)
+        quad = value.astype(np.quad)
+        assert quad.astype(np.float32)[0] == np.float32(1 + 2**-23)
+
+    def test_longdouble_converts_values(self):
+        x87 = np.array([np.longdouble(1) / 3, np.longdouble("1e4000")])
+        quad = x87.astype(np.quad)
+        assert exact(quad[0]) == Fraction(*x87[0].as_integer_ratio())
+        assert exact(quad[1]) == Fraction(*x87[1].as_integer_ratio())
+        assert_array_equal(quad.astype(np.longdouble), x87)
+
+    @given(st.integers(-2**63, 2**63 - 1))
+    def test_int64_round_trip(self, value):
+        array = np.array([value], dtype=np.int64)
+        assert_array_equal(array.astype(np.quad).astype(np.int64), array)
+        assert int(array.astype(np.quad)[0]) == value
+
+    @pytest.mark.parametrize("dtype", np.typecodes["AllInteger"])
+    def test_to_integers_as_float64_does(self, dtype):
+        # truncation toward zero; narrow types wrap as a C cast does
+        values = np.array([-1, 300.5, 2.5, -7.9, 127, 65535.25])
+        with np.errstate(invalid="ignore"):
+            expected = values.astype(dtype)
+            got = values.astype(np.quad).astype(dtype)
+        assert_array_equal(got, expected)
+
+    @pytest.mark.parametrize("dtype", np.typecodes["AllInteger"])
+    def test_from_integers_exact(self, dtype):
+        info = np.iinfo(dtype)
+        values = np.array([info.min, info.max, 0, 1, info.max // 3], dtype=dtype)
+        assert [int(v) for v in values.astype(np.quad)] == [int(v) for v in values]
+
+    def test_uint64_exact(self):
+        array = np.array([2**64 - 1, 2**63 + 1], dtype=np.uint64)
+        assert [int(v) for v in array.astype(np.quad)] == [2**64 - 1, 2**63 + 1]
+
+    def test_complex_to_quad_warns(self):
+        with pytest.warns(np.exceptions.ComplexWarning):
+            np.array([1 + 2j]).astype(np.quad)
+
+    def test_quad_to_complex(self):
+        result = np.array(["0.5"], dtype=np.quad).astype(np.complex128)
+        assert result[0] == 0.5 + 0j
+
+    def test_bool(self):
+        values = np.array([0, 2, "nan", "-0"], dtype=np.quad)
+        assert_array_equal(values.astype(bool), [False, True, True, False])
+        assert_array_equal(np.array([True, False]).astype(np.quad), [1, 0])
+
+    def test_strings(self):
+        values = np.array(["0.1", "-1e-4000", "inf"], dtype=np.quad)
+        as_unicode = values.astype("U")
+        assert_array_equal(as_unicode, ["0.1", "-1e-4000", "inf"])
+        assert_array_equal(as_unicode.astype(np.quad), values)
+        assert_array_equal(values.astype("S").astype(np.quad), values)
+        with pytest.raises(ValueError, match="could not convert string to quad"):
+            np.array(["x"]).astype(np.quad)
+
+    def test_byteswapped(self):
+        values = np.array(["0.1", "-3"], dtype=np.quad)
+        swapped = values.astype(">Y")
+        assert swapped.dtype.str == ">Y"
+        assert_array_equal(swapped, values)
+        assert swapped[0] == values[0]
+        assert_array_equal(swapped.byteswap().view("<Y"), values)
+
+    def test_object(self):
+        values = np.array([np.quad("0.1"), 2**100], dtype=object).astype(np.quad)
+        assert bits_of(values[0]) == nearest(Fraction(1, 10))
+        assert type(values.astype(object)[0]) is np.quad
+
+
+class TestArrays:
+    def test_creation(self):
+        assert_array_equal(np.zeros(3, dtype=np.quad), [0, 0, 0])
+        assert_array_equal(np.ones(2, dtype="Y"), [1, 1])
+        assert np.empty(4, dtype=np.quad).dtype == np.quad
+        full = np.full(3, np.quad("0.1"))
+        assert full.dtype == np.quad
+        assert all(bits_of(v) == nearest(Fraction(1, 10)) for v in full)
+        assert_array_equal(np.arange(5, dtype=np.quad), [0, 1, 2, 3, 4])
+        steps = np.arange(np.quad(0), np.quad(1), np.quad("0.1"))
+        assert len(steps) == 10
+        assert bits_of(steps[3]) == nearest(3 * exact(np.quad("0.1")))
+        space = np.linspace(np.quad(0), np.quad(1), 4)
+        assert space.dtype == np.quad
+        assert bits_of(space[1]) == nearest(Fraction(1, 3))
+
+    def test_sum_is_pairwise(self):
+        # 2**17 copies of 0.1: summed in order, every addition rounds at the
+        # scale of the growing total; pairwise, the error stays near one ulp
+        tenth = np.quad("0.1")
+        values = np.full(2**17, tenth)
+        exact_sum = 2**17 * exact(tenth)
+        ulp = Fraction(2) ** (exact_sum.numerator.bit_length()
+                              - exact_sum.denominator.bit_length() - 112)
+        pairwise_error = abs(exact(values.sum()) - exact_sum)
+        sequential_error = abs(exact(np.cumsum(values)[-1]) - exact_sum)
+        assert pairwise_error <= ulp
+        assert sequential_error > 100 * ulp
+
+    def test_reductions(self):
+        values = np.array(["0.1", "0.2", "0.3", "-0.4"], dtype=np.quad)
+        exact_values = [exact(v) for v in values]
+        assert values.sum().dtype == np.quad
+        assert bits_of(values.prod()) != 0
+        assert values.max() == values[2]
+        assert values.min() == values[3]
+        assert values.argmax() == 2
+        assert values.argmin() == 3
+        assert values.mean().dtype == np.quad
+        assert abs(exact(values.mean()) - sum(exact_values) / 4) < Fraction(1, 2**110)
+        assert_array_equal(np.cumsum(values)[-1], values.sum())
+        assert np.sum(np.array([], dtype=np.quad)) == 0
+        assert np.prod(np.array([], dtype=np.quad)) == 1
+        var = values.var()
+        assert var.dtype == np.quad
+        assert abs(exact(values.std()) ** 2 - exact(var)) < Fraction(1, 2**100)
+
+    def test_argmax_nan_first(self):
+        values = np.array(["1", "nan", "5", "nan"], dtype=np.quad)
+        assert values.argmax() == 1
+        assert values.argmin() == 1
+
+    def test_sort_nans_last(self):
+        values = np.array(["3", "nan", "-1", "inf", "-inf", "0"], dtype=np.quad)
+        for kind in ["quicksort", "mergesort", "heapsort", "stable"]:
+            result = np.sort(values, kind=kind)
+            assert_array_equal(result[:5], np.array(["-inf", "-1", "0", "3", "inf"], dtype=np.quad))
+            assert np.isnan(result[5])
+        assert_array_equal(np.argsort(values)[:5], [4, 2, 5, 0, 3])
+        assert np.searchsorted(np.sort(values), np.quad(2)) == 3
+
+    def test_dot(self):
+        a = np.array(["0.1", "0.2", "0.3"], dtype=np.quad)
+        expected = sum(exact(x) * exact(y) for x, y in zip(a, a))
+        assert abs(exact(np.dot(a, a)) - expected) < Fraction(1, 2**110)
+
+    def test_nonzero_and_where(self):
+        values = np.array(["0", "-0", "1e-4960", "nan"], dtype=np.quad)
+        assert_array_equal(np.nonzero(values)[0], [2, 3])
+        assert_array_equal(np.where(values == 0, np.quad(5), values)[:2], [5, 5])
+
+    def test_take_put_concatenate_clip(self):
+        values = np.array(["0.1", "0.2", "0.3"], dtype=np.quad)
+        assert_array_equal(values.take([2, 0]), values[[2, 0]])
+        copy = values.copy()
+        copy.put([0], [np.quad(7)])
+        assert copy[0] == 7
+        joined = np.concatenate([values, values])
+        assert joined.dtype == np.quad and len(joined) == 6
+        clipped = np.clip(values, np.quad("0.15"), np.quad("0.25"))
+        assert_array_equal(clipped, np.array(["0.15", "0.2", "0.25"], dtype=np.quad))
+
+
+class TestFinfo:
+    def test_values(self):
+        info = np.finfo(np.quad)
+        assert info.dtype == np.quad
+        assert exact(info.eps) == Fraction(1, 2**112)
+        assert exact(info.epsneg) == Fraction(1, 2**113)
+        assert exact(info.tiny) == Fraction(1, 2**16382)
+        assert exact(info.smallest_subnormal) == Fraction(1, 2**16494)
+        assert exact(info.max) == (2 - Fraction(1, 2**112)) * 2**16383
+        assert exact(info.min) == -exact(info.max)
+        assert info.nmant == 112
+        assert info.minexp == -16382
+        assert info.maxexp == 16384
+        assert info.precision == 33
+        assert info.bits == 128
+        assert bits_of(info.resolution) == nearest(Fraction(1, 10**33))
+
+    def test_masked_arrays(self):
+        import numpy.ma as ma
+        values = ma.masked_array(np.array(["1", "2", "nan"], dtype=np.quad),
+                                 mask=[False, False, True])
+        assert values.sum() == 3
+        assert values.dtype == np.quad
+
+
+class TestPersistence:
+    @pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
+    def test_pickle(self, protocol):
+        values = np.array(["0.1", "-inf", "1e-4960"], dtype=np.quad)
+        for obj in [values, values.astype(">Y"), values[0], np.dtype(np.quad)]:
+            loaded = pickle.loads(pickle.dumps(obj, protocol=protocol))
+            assert_array_equal(loaded, obj)
+            # arrays come back in native byte order, as for float64
+            assert np.asarray(loaded).dtype.type is np.asarray(obj).dtype.type
+        assert bits_of(pickle.loads(pickle.dumps(values[0], protocol))) == bits_of(values[0])
+
+    def test_npy_header_is_native(self, tmp_path):
+        values = np.array(["0.1", "nan"], dtype=np.quad)
+        path = tmp_path / "quad.npy"
+        np.save(path, values)
+        header = path.read_bytes()[:128]
+        assert b"'descr': '<Y'" in header
+        loaded = np.load(path, allow_pickle=False)
+        assert loaded.dtype == np.quad
+        assert bits_of(loaded[0]) == bits_of(values[0])
+
+    def test_tofile_fromfile_frombuffer(self, tmp_path):
+        values = np.array(["0.1", "-2"], dtype=np.quad)
+        path = tmp_path / "quad.bin"
+        values.tofile(path)
+        assert_array_equal(np.fromfile(path, dtype=np.quad), values)
+        assert_array_equal(np.frombuffer(values.tobytes(), dtype=np.quad), values)
