@@ -32,6 +32,17 @@ print("np.kurtosis([1, 2, 3, 4]) =", np.kurtosis([1, 2, 3, 4]),
       "| fisher=False:", np.kurtosis([1, 2, 3, 4], fisher=False),
       "| bias=False on 1..5:", np.kurtosis([1, 2, 3, 4, 5], bias=False))
 
+section("np.quad, IEEE binary128 (doc/quad.rst)")
+third = np.quad(1) / 3
+print("np.quad(1) / 3 =", repr(third))
+print("np.quad('0.1') == 0.1:", np.quad("0.1") == 0.1,
+      "| int(np.quad(2) ** 200) == 2 ** 200:", int(np.quad(2) ** 200) == 2 ** 200)
+q = np.array(["0.1", "0.2", "0.3"], dtype=np.quad)
+print("q =", q, "| q.sum() =", q.sum(), "| q.dtype.str =", q.dtype.str)
+print("np.finfo(np.quad).eps =", np.finfo(np.quad).eps,
+      "| precision:", np.finfo(np.quad).precision, "digits")
+
 section("Where to go next")
 print("doc/building.rst: profiles and the patch workflow")
 print("doc/kurtosis.rst: how ndarray.kurtosis was added")
+print("doc/quad.rst: how NPY_QUAD was added")

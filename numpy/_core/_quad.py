@@ -1,7 +1,11 @@
 """Python-level helpers of the np.quad scalar (IEEE 754 binary128)."""
-from decimal import Decimal
+import re
+from decimal import Context, Decimal
 
 import numpy as np
+
+# A binary128 value has at most 11,565 significant decimal digits.
+_EXACT = Context(prec=12000, Emin=-20000, Emax=20000)
 
 
 def format_quad(value, format_spec):
@@ -18,6 +22,8 @@ def format_quad(value, format_spec):
     numerator, denominator = value.as_integer_ratio()
     # numerator / 2**k == numerator * 5**k / 10**k
     scale = denominator.bit_length() - 1
-    digits = str(abs(numerator) * 5**scale)
-    exact = Decimal((int(np.signbit(value)), tuple(map(int, digits)), -scale))
-    return format(exact, format_spec)
+    exact = _EXACT.scaleb(Decimal(abs(numerator) * 5**scale), -scale)
+    if np.signbit(value):
+        exact = exact.copy_negate()
+    # Decimal writes e-5 where float writes e-05
+    return re.sub(r"([eE][+-])(\d)$", r"\g<1>0\2", format(exact, format_spec))

@@ -332,11 +332,16 @@ class TestPrinting:
 
     def test_format_exact_digits(self):
         third = np.quad(1) / np.quad(3)
-        assert format(third, ".40e") == format(
-            Decimal(exact_decimal(exact(third))), ".40e")
+        text = format(third, ".40e")
+        assert text.endswith("e-01")       # two exponent digits, as for float
+        assert Decimal(text) == Context(prec=41).create_decimal(
+            exact_decimal(exact(third)))
         assert format(np.quad("0.1"), ".3f") == "0.100"
         assert format(np.quad("-0"), "") == "-0.0"
         assert format(np.quad("nan"), ".3f") == "nan"
+        assert format(np.quad("1e300"), ".3e") == format(1e300, ".3e")
+        smallest = np.finfo(np.quad).smallest_subnormal
+        assert format(smallest, ".5e") == "6.47518e-4966"
 
 
 BINARY_OPERATIONS = [
@@ -606,6 +611,17 @@ class TestPromotionAndCasts:
         with pytest.raises(ValueError, match="could not convert string to quad"):
             np.array(["x"]).astype(np.quad)
 
+    def test_stringdtype(self):
+        values = np.array(["0.1", "-1e-4000", "inf"], dtype=np.quad)
+        as_strings = values.astype(np.dtypes.StringDType())
+        assert as_strings.tolist() == ["0.1", "-1e-4000", "inf"]
+        back = as_strings.astype(np.quad)
+        assert [bits_of(v) for v in back] == [bits_of(v) for v in values]
+        long_text = np.array(["0." + "3" * 60], dtype=np.dtypes.StringDType())
+        assert bits_of(long_text.astype(np.quad)[0]) == nearest(Fraction("0." + "3" * 60))
+        with pytest.raises(ValueError, match="could not convert string to quad"):
+            np.array(["1.5x"], dtype=np.dtypes.StringDType()).astype(np.quad)
+
     def test_byteswapped(self):
         values = np.array(["0.1", "-3"], dtype=np.quad)
         swapped = values.astype(">Y")
@@ -755,3 +771,134 @@ class TestPersistence:
         values.tofile(path)
         assert_array_equal(np.fromfile(path, dtype=np.quad), values)
         assert_array_equal(np.frombuffer(values.tobytes(), dtype=np.quad), values)
+
+
+class TestExponentFunctions:
+    @given(finite_quads(), st.integers(-40000, 40000))
+    def test_ldexp_correctly_rounded(self, bits, exponent):
+        with np.errstate(all="ignore"):
+            result = np.ldexp(np.array([quad_of(bits)]), np.array([exponent]))[0]
+        expected = nearest(decode(bits) * Fraction(2) ** exponent,
+                           negative=bool(bits >> 127))
+        assert bits_of(result) == expected
+
+    def test_ldexp_exponent_types(self):
+        one = np.array([1], dtype=np.quad)
+        for exponent in [3, np.int8(3), np.array([3], dtype=np.int32),
+                         np.array([3], dtype=np.uint16)]:
+            assert np.ldexp(one, exponent)[0] == 8
+        with pytest.raises(TypeError, match="integer exponent"):
+            np.ldexp(one, 1.5)
+
+    @given(finite_quads())
+    def test_frexp_and_modf_exact(self, bits):
+        value = quad_of(bits)
+        mantissa, exponent = np.frexp(np.array([value]))
+        assert exponent.dtype == np.intc
+        assert exact(mantissa[0]) * Fraction(2) ** int(exponent[0]) == decode(bits)
+        if decode(bits) != 0:
+            assert Fraction(1, 2) <= abs(exact(mantissa[0])) < 1
+        fraction, integral = np.modf(np.array([value]))
+        assert exact(integral[0]) == math.trunc(decode(bits))
+        assert exact(fraction[0]) + exact(integral[0]) == decode(bits)
+
+    @pytest.mark.parametrize("name", ["exp", "log", "sin", "cbrt", "arctan2",
+                                      "hypot", "logaddexp", "float_power"])
+    def test_transcendentals_raise_a_clear_type_error(self, name):
+        ufunc = getattr(np, name)
+        args = [np.array([2], dtype=np.quad)] * ufunc.nin
+        with pytest.raises(TypeError, match=f"np.{name} has no quad loop"):
+            ufunc(*args)
+        # a quad in any position, and a quad scalar, are refused alike
+        if ufunc.nin == 2:
+            with pytest.raises(TypeError, match="no quad loop"):
+                ufunc(2.0, np.quad(2))
+
+    def test_integral_powers(self):
+        base = np.array(["1.1", "-3", "0", "2"], dtype=np.quad)
+        cubes = base ** 3
+        for b, c in zip(base, cubes):
+            assert bits_of(c) == nearest(exact(b) ** 3)
+        assert bits_of(np.quad(10) ** -33) == nearest(Fraction(1, 10**33))
+        assert bits_of(np.quad(2) ** -16494) == 1
+        with np.errstate(divide="ignore"):
+            assert np.power(np.quad(0), -1) == np.inf
+        with pytest.raises(TypeError, match="integral exponent"):
+            np.quad(2) ** np.quad("0.5")
+
+
+class TestNumpyQuaddtypeIssues:
+    """Each known problem of numpy-quaddtype 1.0 (reference/quad-anchors.md)."""
+
+    def test_int_does_not_saturate(self):                      # quaddtype #97
+        assert int(np.quad("1e30")) == 10**30
+        assert int(np.quad(-(2**100))) == -(2**100)
+
+    def test_matmul_and_vdot(self):                            # quaddtype #55
+        a = np.array([["0.1", "0.2"], ["0.3", "0.4"]], dtype=np.quad)
+        product = a @ a
+        assert product.dtype == np.quad
+        for i in range(2):
+            for j in range(2):
+                expected = sum(exact(a[i, k]) * exact(a[k, j]) for k in range(2))
+                assert abs(exact(product[i, j]) - expected) < Fraction(1, 2**110)
+        assert bits_of(np.vdot(a[0], a[0])) == bits_of(np.dot(a[0], a[0]))
+
+    def test_einsum_is_refused(self):                          # numpy #32671
+        # no quad einsum kernels yet: a clear error, never a wrong result
+        a = np.array(["0.1", "0.2", "0.3"], dtype=np.quad)
+        with pytest.raises(TypeError, match="invalid data type for einsum"):
+            np.einsum("i,i", a, a)
+
+    def test_average_with_weights(self):                       # quaddtype #106
+        values = np.array(["1", "2", "4"], dtype=np.quad)
+        weights = np.array([1, 1, 2])
+        result = np.average(values, weights=weights)
+        assert result.dtype == np.quad
+        assert result == np.quad("2.75")
+
+    def test_histogram(self):                                  # PINT #71
+        values = np.array(["0.1", "0.2", "0.25", "0.9"], dtype=np.quad)
+        counts, edges = np.histogram(values, bins=2)
+        assert_array_equal(counts, [3, 1])
+        assert edges.dtype == np.quad
+
+    def test_array_printing_keeps_every_digit(self):          # quaddtype #29
+        third = np.array([np.quad(1) / np.quad(3)])
+        digits = "0.3333333333333333333333333333333333"
+        assert str(third) == "[0.33333333]"         # the default precision, 8
+        with np.printoptions(floatmode="unique"):
+            assert str(third) == f"[{digits}]"
+        with np.printoptions(precision=40):
+            assert str(third) == f"[{digits}]"
+        with np.printoptions(precision=50, floatmode="fixed"):
+            rounded = format(Decimal(exact_decimal(exact(third[0]))), ".50f")
+            assert str(third) == f"[{rounded}]"
+        assert repr(np.array([np.quad("1e-4000")])) == "array([1.e-4000], dtype=quad)"
+
+    def test_view_as_words(self):                              # quaddtype #54
+        words = np.array([np.quad(1)]).view(np.uint64)
+        assert int(words[0]) | int(words[1]) << 64 == 0x3fff << 112
+
+    def test_place(self):                                      # quaddtype #7
+        values = np.zeros(4, dtype=np.quad)
+        np.place(values, [True, False, True, False], [np.quad("0.1")])
+        assert bits_of(values[2]) == nearest(Fraction(1, 10))
+        assert values[1] == 0
+
+    def test_scalar_byteswap(self):                            # quaddtype #13
+        swapped = np.quad(1).byteswap()
+        assert np.array(swapped).tobytes() == np.array(np.quad(1)).tobytes()[::-1]
+
+    def test_no_promoter_leakage(self):                        # quaddtype #57
+        floats = np.array([0.0, 1.0])
+        assert np.logical_or.reduce(floats).dtype == np.bool
+        assert (floats + floats).dtype == np.float64
+        assert np.maximum.reduce(floats) == 1.0
+
+    def test_no_spurious_cast_warnings(self):                  # quaddtype #25
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            values = np.linspace(np.quad(-3), np.quad(3), 61)
+            for dtype in [np.float16, np.float32, np.float64, np.longdouble]:
+                values.astype(dtype)

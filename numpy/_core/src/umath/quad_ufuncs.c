@@ -22,6 +22,7 @@
 #include "numpy/npy_math.h"
 #include "numpy/ufuncobject.h"
 
+#include "abstractdtypes.h"
 #include "array_method.h"
 #include "dispatching.h"
 #include "dtypemeta.h"
@@ -200,6 +201,105 @@ divmod_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
         in2 += strides[1];
         quotient += strides[2];
         remainder += strides[3];
+    }
+    return 0;
+}
+
+
+static int
+ldexp_loop(PyArrayMethod_Context *context, char *const data[],
+           npy_intp const dimensions[], npy_intp const strides[],
+           NpyAuxData *NPY_UNUSED(auxdata))
+{
+    /* the exponent is a C int or long; beyond +-2**20 any result is 0 or inf */
+    int long_exponent = context->descriptors[1]->elsize == sizeof(npy_long);
+    const char *in1 = data[0], *in2 = data[1];
+    char *out = data[2];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        npy_long exponent;
+        if (long_exponent) {
+            memcpy(&exponent, in2, sizeof(exponent));
+        }
+        else {
+            int narrow;
+            memcpy(&narrow, in2, sizeof(narrow));
+            exponent = narrow;
+        }
+        exponent = exponent > (1 << 20) ? (1 << 20)
+                   : (exponent < -(1 << 20) ? -(1 << 20) : exponent);
+        store(out, npy_quad_ldexp(load(in1), (int)exponent));
+        in1 += strides[0];
+        in2 += strides[1];
+        out += strides[2];
+    }
+    return 0;
+}
+
+
+static int
+frexp_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+           npy_intp const dimensions[], npy_intp const strides[],
+           NpyAuxData *NPY_UNUSED(auxdata))
+{
+    const char *in = data[0];
+    char *mantissa = data[1], *exponent = data[2];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        int exp;
+        store(mantissa, npy_quad_frexp(load(in), &exp));
+        memcpy(exponent, &exp, sizeof(exp));
+        in += strides[0];
+        mantissa += strides[1];
+        exponent += strides[2];
+    }
+    return 0;
+}
+
+
+static int
+modf_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+          npy_intp const dimensions[], npy_intp const strides[],
+          NpyAuxData *NPY_UNUSED(auxdata))
+{
+    const char *in = data[0];
+    char *fraction = data[1], *integral = data[2];
+    for (npy_intp i = 0; i < dimensions[0]; i++) {
+        npy_quad integral_part;
+        store(fraction, npy_quad_modf(load(in), &integral_part));
+        store(integral, integral_part);
+        in += strides[0];
+        fraction += strides[1];
+        integral += strides[2];
+    }
+    return 0;
+}
+
+
+/*
+ * matmul, (m,n),(n,p)->(m,p): each element is a sum of products with one
+ * rounding per step (fma), the order of np.dot.
+ */
+static int
+matmul_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+            npy_intp const dimensions[], npy_intp const strides[],
+            NpyAuxData *NPY_UNUSED(auxdata))
+{
+    npy_intp m = dimensions[1], n = dimensions[2], p = dimensions[3];
+    npy_intp a_m = strides[3], a_n = strides[4], b_n = strides[5];
+    npy_intp b_p = strides[6], out_m = strides[7], out_p = strides[8];
+    for (npy_intp outer = 0; outer < dimensions[0]; outer++) {
+        const char *a = data[0] + outer * strides[0];
+        const char *b = data[1] + outer * strides[1];
+        char *out = data[2] + outer * strides[2];
+        for (npy_intp i = 0; i < m; i++) {
+            for (npy_intp j = 0; j < p; j++) {
+                npy_quad sum = npy_quad_from_int64(0);
+                for (npy_intp k = 0; k < n; k++) {
+                    sum = npy_quad_fma(load(a + i * a_m + k * a_n),
+                                       load(b + k * b_n + j * b_p), sum);
+                }
+                store(out + i * out_m + j * out_p, sum);
+            }
+        }
     }
     return 0;
 }
@@ -645,6 +745,82 @@ quad_promoter(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
 }
 
 
+/* ldexp(quad, any integer): the exponent is taken as a C long. */
+static int
+ldexp_promoter(PyObject *NPY_UNUSED(ufunc),
+               PyArray_DTypeMeta *const op_dtypes[],
+               PyArray_DTypeMeta *const signature[],
+               PyArray_DTypeMeta *new_op_dtypes[])
+{
+    PyArray_DTypeMeta *exponent = signature[1] ? signature[1] : op_dtypes[1];
+    if (exponent != &PyArray_PyLongDType && exponent != &PyArray_BoolDType
+            && !PyTypeNum_ISINTEGER(exponent->type_num)) {
+        PyErr_Format(PyExc_TypeError,
+                "np.ldexp(quad, x) needs an integer exponent, not %S",
+                (PyObject *)exponent);
+        return -1;
+    }
+    new_op_dtypes[0] = NPY_DT_NewRef(&PyArray_QuadDType);
+    new_op_dtypes[1] = NPY_DT_NewRef(&PyArray_LongDType);
+    new_op_dtypes[2] = signature[2] ? NPY_DT_NewRef(signature[2]) : NULL;
+    return 0;
+}
+
+
+/*
+ * The ufuncs that need exp, log or trigonometry: numpy-dive has no quad
+ * loops for them yet, and a quad must not slip into the object loop or be
+ * rounded to a float type silently.
+ */
+static const char *const transcendental_ufuncs[] = {
+    "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
+    "arctanh", "cbrt", "cos", "cosh", "deg2rad", "degrees", "exp", "exp2",
+    "expm1", "float_power", "hypot", "log", "log10", "log1p", "log2",
+    "logaddexp", "logaddexp2", "rad2deg", "radians", "sin", "sinh", "tan",
+    "tanh",
+};
+
+static int
+missing_loop_promoter(PyObject *ufunc,
+                      PyArray_DTypeMeta *const NPY_UNUSED(op_dtypes[]),
+                      PyArray_DTypeMeta *const NPY_UNUSED(signature[]),
+                      PyArray_DTypeMeta *NPY_UNUSED(new_op_dtypes[]))
+{
+    PyErr_Format(PyExc_TypeError,
+            "np.%s has no quad loop: numpy-dive does not have the "
+            "transcendental quad functions yet.  Cast explicitly (for "
+            "example .astype(np.longdouble)) if less precision will do.",
+            ((PyUFuncObject *)ufunc)->name);
+    return -1;
+}
+
+
+/* Quad at input `quad_position` (every input if it is -1), others any. */
+static int
+add_promoter(PyObject *ufunc, int quad_position,
+             PyArrayMethod_PromoterFunction *promoter)
+{
+    PyUFuncObject *uf = (PyUFuncObject *)ufunc;
+    int nargs = uf->nin + uf->nout;
+    PyObject *dtypes = PyTuple_New(nargs);
+    if (dtypes == NULL) {
+        return -1;
+    }
+    for (int i = 0; i < nargs; i++) {
+        int is_quad = i == quad_position || (quad_position < 0 && i < uf->nin);
+        PyObject *item = is_quad ? (PyObject *)&PyArray_QuadDType : Py_None;
+        PyTuple_SET_ITEM(dtypes, i, Py_NewRef(item));
+    }
+    PyObject *capsule = PyCapsule_New(
+            (void *)promoter, "numpy._ufunc_promoter", NULL);
+    int result = capsule == NULL ? -1 : PyUFunc_AddPromoter(
+            ufunc, dtypes, capsule);
+    Py_XDECREF(capsule);
+    Py_DECREF(dtypes);
+    return result;
+}
+
+
 static int
 add_promoters(PyObject *umath, const char *ufunc_name)
 {
@@ -652,25 +828,8 @@ add_promoters(PyObject *umath, const char *ufunc_name)
     if (ufunc == NULL) {
         return -1;
     }
-    PyUFuncObject *uf = (PyUFuncObject *)ufunc;
-    int nargs = uf->nin + uf->nout;
-    for (int quad_position = 0; quad_position < uf->nin; quad_position++) {
-        PyObject *dtypes = PyTuple_New(nargs);
-        if (dtypes == NULL) {
-            return -1;
-        }
-        for (int i = 0; i < nargs; i++) {
-            PyObject *item = i == quad_position
-                             ? (PyObject *)&PyArray_QuadDType : Py_None;
-            PyTuple_SET_ITEM(dtypes, i, Py_NewRef(item));
-        }
-        PyObject *promoter = PyCapsule_New(
-                (void *)&quad_promoter, "numpy._ufunc_promoter", NULL);
-        int result = promoter == NULL ? -1 : PyUFunc_AddPromoter(
-                ufunc, dtypes, promoter);
-        Py_XDECREF(promoter);
-        Py_DECREF(dtypes);
-        if (result < 0) {
+    for (int i = 0; i < ((PyUFuncObject *)ufunc)->nin; i++) {
+        if (add_promoter(ufunc, i, quad_promoter) < 0) {
             return -1;
         }
     }
@@ -746,6 +905,43 @@ init_quad_ufuncs(PyObject *umath)
     if (register_loop(umath, "clip", 3, 1, two_outputs, clip_loop, NULL,
                       NPY_METH_NO_FLOATINGPOINT_ERRORS, NULL) < 0
             || add_promoters(umath, "clip") < 0) {
+        return -1;
+    }
+    /* (`I` would be complex.h's imaginary unit) */
+    PyArray_DTypeMeta *Long = &PyArray_LongDType;
+    PyArray_DTypeMeta *Int = &PyArray_IntDType;
+    PyArray_DTypeMeta *ldexp_long[] = {Q, Long, Q}, *ldexp_int[] = {Q, Int, Q};
+    PyArray_DTypeMeta *frexp_dtypes[] = {Q, Q, Int};
+    if (register_loop(umath, "ldexp", 2, 1, ldexp_long, ldexp_loop, NULL, 0,
+                      NULL) < 0
+            || register_loop(umath, "ldexp", 2, 1, ldexp_int, ldexp_loop,
+                             NULL, 0, NULL) < 0
+            || add_promoter(PyDict_GetItemString(umath, "ldexp"), 0,
+                            ldexp_promoter) < 0
+            || register_loop(umath, "frexp", 1, 2, frexp_dtypes, frexp_loop,
+                             NULL, quiet, NULL) < 0
+            || register_loop(umath, "modf", 1, 2, binary, modf_loop, NULL,
+                             quiet, NULL) < 0) {
+        return -1;
+    }
+    for (size_t i = 0;
+         i < sizeof(transcendental_ufuncs) / sizeof(*transcendental_ufuncs);
+         i++) {
+        PyObject *ufunc = PyDict_GetItemString(umath, transcendental_ufuncs[i]);
+        if (ufunc == NULL) {
+            return -1;
+        }
+        /* quad in one input, or (-1) in both: each pattern has one match */
+        int nin = ((PyUFuncObject *)ufunc)->nin;
+        for (int j = nin > 1 ? -1 : 0; j < nin; j++) {
+            if (add_promoter(ufunc, j, missing_loop_promoter) < 0) {
+                return -1;
+            }
+        }
+    }
+    if (register_loop(umath, "matmul", 2, 1, binary, matmul_loop, NULL, 0,
+                      NULL) < 0
+            || add_promoters(umath, "matmul") < 0) {
         return -1;
     }
     /* the GIL, to raise TypeError for non-integral exponents */

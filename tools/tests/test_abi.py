@@ -1,0 +1,181 @@
+"""The fork is a drop-in NumPy for binaries built against stock NumPy 2.4.6.
+
+NPY_QUAD takes the type number 26, which no stock constant uses, and the
+C-API table is unchanged: an extension compiled with the stock headers, and
+the scipy and pandas wheels from PyPI (installed with --no-deps), run on the
+fork unchanged.
+"""
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import numpy as np
+from dive import cext
+
+PROBE_SOURCE = textwrap.dedent("""\
+    #define PY_SSIZE_T_CLEAN
+    #include <Python.h>
+    #define NPY_NO_DEPRECATED_API NPY_2_0_API_VERSION
+    #include <numpy/arrayobject.h>
+
+    /* (type_num, PyTypeNum_ISFLOAT, itemsize) as the stock macros see them */
+    static PyObject *
+    describe(PyObject *self, PyObject *arg)
+    {
+        if (!PyArray_Check(arg)) {
+            PyErr_SetString(PyExc_TypeError, "an array is needed");
+            return NULL;
+        }
+        int type_num = PyArray_TYPE((PyArrayObject *)arg);
+        return Py_BuildValue("iOn", type_num,
+                PyTypeNum_ISFLOAT(type_num) ? Py_True : Py_False,
+                (Py_ssize_t)PyArray_ITEMSIZE((PyArrayObject *)arg));
+    }
+
+    /* sum of a float64 array, through PyArray_FROM_OTF and the data pointer */
+    static PyObject *
+    sum_doubles(PyObject *self, PyObject *arg)
+    {
+        PyArrayObject *array = (PyArrayObject *)PyArray_FROM_OTF(
+                arg, NPY_DOUBLE, NPY_ARRAY_IN_ARRAY);
+        if (array == NULL) {
+            return NULL;
+        }
+        double total = 0;
+        const double *data = PyArray_DATA(array);
+        for (npy_intp i = 0; i < PyArray_SIZE(array); i++) {
+            total += data[i];
+        }
+        Py_DECREF(array);
+        return PyFloat_FromDouble(total);
+    }
+
+    /* a new array of every legacy type number the stock headers know */
+    static PyObject *
+    make_each(PyObject *self, PyObject *unused)
+    {
+        PyObject *result = PyList_New(0);
+        for (int type_num = 0; result != NULL && type_num < NPY_NTYPES_LEGACY;
+             type_num++) {
+            npy_intp size = 2;
+            PyObject *array = PyArray_ZEROS(1, &size, type_num, 0);
+            if (array == NULL || PyList_Append(result, array) < 0) {
+                Py_XDECREF(array);
+                Py_CLEAR(result);
+                break;
+            }
+            Py_DECREF(array);
+        }
+        return result;
+    }
+
+    static PyMethodDef methods[] = {
+        {"describe", describe, METH_O, NULL},
+        {"sum_doubles", sum_doubles, METH_O, NULL},
+        {"make_each", make_each, METH_NOARGS, NULL},
+        {NULL, NULL, 0, NULL}};
+    static struct PyModuleDef module = {
+        PyModuleDef_HEAD_INIT, "stock_abi_probe", NULL, -1, methods};
+
+    PyMODINIT_FUNC
+    PyInit_stock_abi_probe(void)
+    {
+        import_array();
+        return PyModule_Create(&module);
+    }
+    """)
+
+
+def stock_numpy_include():
+    """The include directory of the system's stock NumPy (not the fork)."""
+    probe = subprocess.run(
+        [sys._base_executable, "-I", "-c",
+         "import numpy; print(numpy.__version__); print(numpy.get_include())"],
+        capture_output=True, text=True, check=True)
+    version, include = probe.stdout.split()
+    assert "dive" not in version
+    return include
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory):
+    out = tmp_path_factory.mktemp("abi")
+    source = out / "stock_abi_probe.c"
+    source.write_text(PROBE_SOURCE)
+    cext.build_extension(sys.executable, source, "stock_abi_probe", out,
+                         cflags=("-O1", f"-I{stock_numpy_include()}"))
+    sys.path.insert(0, str(out))
+    try:
+        import stock_abi_probe
+        yield stock_abi_probe
+    finally:
+        sys.path.remove(str(out))
+
+
+def test_extension_built_against_stock_headers(probe):
+    assert "dive" in np.__version__
+    assert probe.sum_doubles(np.arange(5.0)) == 10.0
+    assert probe.sum_doubles([0.5, 0.25]) == 0.75
+    arrays = probe.make_each()
+    assert [a.dtype.num for a in arrays] == list(range(24))
+    assert probe.describe(np.zeros(3)) == (np.dtype(np.float64).num, True, 8)
+
+
+def test_stock_binaries_see_quad_as_an_unknown_type(probe):
+    # the stock macros predate NPY_QUAD: such code never mistakes a quad
+    # array for long double or another float
+    assert probe.describe(np.zeros(3, dtype=np.quad)) == (26, False, 16)
+    # asking for doubles is a cast that can lose bits, refused as for long
+    # double; the bytes are never read as doubles
+    with pytest.raises(TypeError, match="from dtype\\('quad'\\) to dtype\\('float64'\\)"):
+        probe.sum_doubles(np.array(["0.5", "0.25"], dtype=np.quad))
+    with pytest.raises(TypeError, match="according to the rule 'safe'"):
+        probe.sum_doubles(np.array([0.5], dtype=np.longdouble))
+
+
+def test_scipy_wheel():
+    import scipy
+    from scipy import linalg, special, stats
+
+    assert "dive" not in scipy.__version__
+    matrix = np.array([[4.0, 1.0], [2.0, 3.0]])
+    solution = linalg.solve(matrix, np.array([1.0, 2.0]))
+    np.testing.assert_allclose(matrix @ solution, [1.0, 2.0])
+    np.testing.assert_allclose(special.gamma([1.0, 5.0]), [1.0, 24.0])
+    sample = np.random.default_rng(0).normal(size=1000)
+    np.testing.assert_allclose(stats.kurtosis(sample), sample.kurtosis())
+
+
+def test_pandas_wheel():
+    import pandas
+
+    assert "dive" not in pandas.__version__
+    frame = pandas.DataFrame({"key": ["a", "b", "a", "b"],
+                              "value": np.arange(4.0)})
+    means = frame.groupby("key")["value"].mean()
+    assert list(means) == [1.0, 2.0]
+    assert frame["value"].to_numpy().dtype == np.float64
+    assert frame.describe().loc["max", "value"] == 3.0
+
+
+def run_stock(code):
+    """Runs `code` on the system's stock NumPy (the fork is not on the path)."""
+    return subprocess.run([sys._base_executable, "-I", "-c", code],
+                          capture_output=True, text=True)
+
+
+def test_stock_numpy_refuses_quad_files(tmp_path):
+    path = tmp_path / "quad.npy"
+    np.save(path, np.array(["0.1", "2"], dtype=np.quad))
+    pickled = tmp_path / "quad.pickle"
+    pickled.write_bytes(pickle.dumps(np.dtype(np.quad)))
+    result = run_stock(f"import numpy as np; np.load({str(path)!r})")
+    assert result.returncode != 0
+    assert "'<Y'" in result.stderr
+    assert "not understood" in result.stderr or "not a valid dtype" in result.stderr
+    result = run_stock(f"import pickle; pickle.load(open({str(pickled)!r}, 'rb'))")
+    assert result.returncode != 0
+    assert "data type 'Y' not understood" in result.stderr
