@@ -23,34 +23,6 @@
 #include "quadtype.h"
 
 
-static void
-quad_byteswap(void *data)
-{
-    char *bytes = data;
-    for (int i = 0; i < 8; i++) {
-        char tmp = bytes[i];
-        bytes[i] = bytes[15 - i];
-        bytes[15 - i] = tmp;
-    }
-}
-
-
-static inline npy_quad
-quad_load(const void *data)
-{
-    npy_quad value;
-    memcpy(&value, data, sizeof(value));
-    return value;
-}
-
-
-static inline void
-quad_store(void *data, npy_quad value)
-{
-    memcpy(data, &value, sizeof(value));
-}
-
-
 static PyObject *
 QUAD_getitem(void *data, void *vap)
 {
@@ -143,27 +115,32 @@ QUAD_compare(const void *pa, const void *pb, void *NPY_UNUSED(arr))
 }
 
 
-/* The first NaN is both the maximum and the minimum, as for float64. */
+/*
+ * The index of the first element that is not `before` (le for the maximum,
+ * ge for the minimum) every later one; the first NaN wins, as for float64.
+ */
+static npy_intp
+quad_arg_extreme(const char *data, npy_intp n,
+                 int (*before)(npy_quad, npy_quad))
+{
+    npy_quad best = quad_load(data);
+    npy_intp index = 0;
+    for (npy_intp i = 1; i < n && !npy_quad_isnan(best); i++) {
+        npy_quad value = quad_load(data + i * sizeof(npy_quad));
+        /* false for a better value, and for NaN */
+        if (!before(value, best)) {
+            best = value;
+            index = i;
+        }
+    }
+    return index;
+}
+
+
 static int
 QUAD_argmax(void *data, npy_intp n, npy_intp *index, void *NPY_UNUSED(arr))
 {
-    const char *p = data;
-    npy_quad best = quad_load(p);
-    *index = 0;
-    if (npy_quad_isnan(best)) {
-        return 0;
-    }
-    for (npy_intp i = 1; i < n; i++) {
-        npy_quad value = quad_load(p + i * sizeof(npy_quad));
-        if (!npy_quad_le(value, best)) {
-            /* greater, or NaN */
-            best = value;
-            *index = i;
-            if (npy_quad_isnan(value)) {
-                break;
-            }
-        }
-    }
+    *index = quad_arg_extreme(data, n, npy_quad_le);
     return 0;
 }
 
@@ -171,22 +148,7 @@ QUAD_argmax(void *data, npy_intp n, npy_intp *index, void *NPY_UNUSED(arr))
 static int
 QUAD_argmin(void *data, npy_intp n, npy_intp *index, void *NPY_UNUSED(arr))
 {
-    const char *p = data;
-    npy_quad best = quad_load(p);
-    *index = 0;
-    if (npy_quad_isnan(best)) {
-        return 0;
-    }
-    for (npy_intp i = 1; i < n; i++) {
-        npy_quad value = quad_load(p + i * sizeof(npy_quad));
-        if (!npy_quad_ge(value, best)) {
-            best = value;
-            *index = i;
-            if (npy_quad_isnan(value)) {
-                break;
-            }
-        }
-    }
+    *index = quad_arg_extreme(data, n, npy_quad_ge);
     return 0;
 }
 

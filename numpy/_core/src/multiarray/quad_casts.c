@@ -22,6 +22,7 @@
 #include "array_method.h"
 #include "convert_datatype.h"
 #include "dtypemeta.h"
+#include "fast_loop_macros.h"
 #include "quadtype.h"
 
 /* convert_datatype.c: the ComplexWarning for complex -> real casts */
@@ -34,46 +35,29 @@ complex_to_noncomplex_get_loop(
 
 
 /*
- * A pair of strided loops per type: `ctype` values in, quad out with
- * TO_QUAD(value), and quad in, `ctype` out with FROM_QUAD(quad).  Loads and
- * stores go through memcpy, so unaligned data is fine.
+ * A strided loop converting `from_type` values to `to_type` with
+ * CONVERT(value); loads and stores go through memcpy, so unaligned data is
+ * fine.  QUAD_CAST_LOOPS makes the pair for one type: name_to_quad with
+ * TO_QUAD and quad_to_name with FROM_QUAD.
  */
-#define QUAD_CAST_LOOPS(name, ctype, TO_QUAD, FROM_QUAD)                    \
+#define QUAD_CAST_LOOP(loop_name, from_type, to_type, CONVERT)              \
 static int                                                                  \
-name##_to_quad(PyArrayMethod_Context *NPY_UNUSED(context),                  \
-               char *const data[], npy_intp const dimensions[],             \
-               npy_intp const strides[], NpyAuxData *NPY_UNUSED(auxdata))   \
+loop_name(PyArrayMethod_Context *NPY_UNUSED(context),                       \
+          char *const args[], npy_intp const dimensions[],                  \
+          npy_intp const steps[], NpyAuxData *NPY_UNUSED(auxdata))          \
 {                                                                           \
-    const char *in = data[0];                                               \
-    char *out = data[1];                                                    \
-    for (npy_intp i = 0; i < dimensions[0]; i++) {                          \
-        ctype value;                                                        \
-        memcpy(&value, in, sizeof(value));                                  \
-        npy_quad result = TO_QUAD(value);                                   \
-        memcpy(out, &result, sizeof(result));                               \
-        in += strides[0];                                                   \
-        out += strides[1];                                                  \
-    }                                                                       \
-    return 0;                                                               \
-}                                                                           \
-                                                                            \
-static int                                                                  \
-quad_to_##name(PyArrayMethod_Context *NPY_UNUSED(context),                  \
-               char *const data[], npy_intp const dimensions[],             \
-               npy_intp const strides[], NpyAuxData *NPY_UNUSED(auxdata))   \
-{                                                                           \
-    const char *in = data[0];                                               \
-    char *out = data[1];                                                    \
-    for (npy_intp i = 0; i < dimensions[0]; i++) {                          \
-        npy_quad quad;                                                      \
-        memcpy(&quad, in, sizeof(quad));                                    \
-        ctype result = FROM_QUAD(quad);                                     \
-        memcpy(out, &result, sizeof(result));                               \
-        in += strides[0];                                                   \
-        out += strides[1];                                                  \
+    UNARY_LOOP {                                                            \
+        from_type value;                                                    \
+        memcpy(&value, ip1, sizeof(value));                                 \
+        to_type result = CONVERT(value);                                    \
+        memcpy(op1, &result, sizeof(result));                               \
     }                                                                       \
     return 0;                                                               \
 }
+
+#define QUAD_CAST_LOOPS(name, ctype, TO_QUAD, FROM_QUAD)                    \
+    QUAD_CAST_LOOP(name##_to_quad, ctype, npy_quad, TO_QUAD)                \
+    QUAD_CAST_LOOP(quad_to_##name, npy_quad, ctype, FROM_QUAD)
 
 #define FROM_SIGNED(value) npy_quad_from_int64((npy_int64)(value))
 #define FROM_UNSIGNED(value) npy_quad_from_uint64((npy_uint64)(value))
@@ -147,29 +131,24 @@ QUAD_CAST_LOOPS(clongdouble, quad_clongdouble,
                 clongdouble_real, clongdouble_from_quad)
 
 #undef QUAD_CAST_LOOPS
+#undef QUAD_CAST_LOOP
 
 
 /* quad -> quad: a copy, swapping the bytes when the byte orders differ. */
 static int
 quad_to_quad(PyArrayMethod_Context *context,
-             char *const data[], npy_intp const dimensions[],
-             npy_intp const strides[], NpyAuxData *NPY_UNUSED(auxdata))
+             char *const args[], npy_intp const dimensions[],
+             npy_intp const steps[], NpyAuxData *NPY_UNUSED(auxdata))
 {
     int swap = PyDataType_ISNOTSWAPPED(context->descriptors[0])
                != PyDataType_ISNOTSWAPPED(context->descriptors[1]);
-    const char *in = data[0];
-    char *out = data[1];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
+    UNARY_LOOP {
         char buffer[sizeof(npy_quad)];
-        memcpy(buffer, in, sizeof(buffer));
-        for (int j = 0; swap && j < 8; j++) {
-            char tmp = buffer[j];
-            buffer[j] = buffer[15 - j];
-            buffer[15 - j] = tmp;
+        memcpy(buffer, ip1, sizeof(buffer));
+        if (swap) {
+            quad_byteswap(buffer);
         }
-        memcpy(out, buffer, sizeof(buffer));
-        in += strides[0];
-        out += strides[1];
+        memcpy(op1, buffer, sizeof(buffer));
     }
     return 0;
 }

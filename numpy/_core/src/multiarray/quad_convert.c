@@ -479,6 +479,20 @@ quad_from_integer_ratio(PyObject *obj, npy_quad *out)
 }
 
 
+/* Integers of any kind: numpy's, and objects with __index__. */
+static int
+quad_from_index(PyObject *obj, npy_quad *out)
+{
+    PyObject *value = PyNumber_Index(obj);
+    if (value == NULL) {
+        return -1;
+    }
+    int result = quad_from_pylong(value, out);
+    Py_DECREF(value);
+    return result;
+}
+
+
 NPY_NO_EXPORT int
 quad_from_pyobject(PyObject *obj, npy_quad *out)
 {
@@ -513,13 +527,7 @@ quad_from_pyobject(PyObject *obj, npy_quad *out)
         return 0;
     }
     if (PyArray_IsScalar(obj, Integer)) {
-        PyObject *value = PyNumber_Index(obj);
-        if (value == NULL) {
-            return -1;
-        }
-        int result = quad_from_pylong(value, out);
-        Py_DECREF(value);
-        return result;
+        return quad_from_index(obj, out);
     }
     if (PyComplex_Check(obj) || PyArray_IsScalar(obj, ComplexFloating)) {
         PyErr_Format(PyExc_TypeError,
@@ -541,13 +549,7 @@ quad_from_pyobject(PyObject *obj, npy_quad *out)
         return quad_from_integer_ratio(obj, out);
     }
     if (PyIndex_Check(obj)) {
-        PyObject *value = PyNumber_Index(obj);
-        if (value == NULL) {
-            return -1;
-        }
-        int result = quad_from_pylong(value, out);
-        Py_DECREF(value);
-        return result;
+        return quad_from_index(obj, out);
     }
     if (Py_TYPE(obj)->tp_as_number != NULL
             && Py_TYPE(obj)->tp_as_number->nb_float != NULL) {

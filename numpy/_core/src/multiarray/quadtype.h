@@ -17,12 +17,41 @@
 #include "numpy/arrayscalars.h"
 #include "numpy/npy_quad.h"
 
+#include <string.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 extern NPY_NO_EXPORT PyTypeObject PyQuadArrType_Type;
 extern NPY_NO_EXPORT _PyArray_LegacyDescr QUAD_Descr;
+
+/* Array elements may be unaligned: loads and stores go through memcpy. */
+static inline npy_quad
+quad_load(const void *data)
+{
+    npy_quad value;
+    memcpy(&value, data, sizeof(value));
+    return value;
+}
+
+static inline void
+quad_store(void *data, npy_quad value)
+{
+    memcpy(data, &value, sizeof(value));
+}
+
+/* Reverses the 16 bytes of one element (the other byte order). */
+static inline void
+quad_byteswap(void *data)
+{
+    char *bytes = (char *)data;
+    for (int i = 0; i < 8; i++) {
+        char tmp = bytes[i];
+        bytes[i] = bytes[15 - i];
+        bytes[15 - i] = tmp;
+    }
+}
 
 /* The DType class, a borrowed reference once set_typeinfo has run. */
 #define PyArray_QuadDType (*(PyArray_DTypeMeta *)Py_TYPE(&QUAD_Descr))

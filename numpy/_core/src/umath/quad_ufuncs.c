@@ -26,6 +26,7 @@
 #include "array_method.h"
 #include "dispatching.h"
 #include "dtypemeta.h"
+#include "fast_loop_macros.h"
 #include "quadtype.h"
 #include "quad_ufuncs.h"
 
@@ -36,89 +37,55 @@ typedef int (quad_predicate_func)(npy_quad);
 typedef int (quad_relation_func)(npy_quad, npy_quad);
 
 
-static inline npy_quad
-load(const char *data)
-{
-    npy_quad value;
-    memcpy(&value, data, sizeof(value));
-    return value;
-}
-
-
-static inline void
-store(char *data, npy_quad value)
-{
-    memcpy(data, &value, sizeof(value));
-}
-
-
 static int
-unary_loop(PyArrayMethod_Context *context, char *const data[],
-           npy_intp const dimensions[], npy_intp const strides[],
+unary_loop(PyArrayMethod_Context *context, char *const args[],
+           npy_intp const dimensions[], npy_intp const steps[],
            NpyAuxData *NPY_UNUSED(auxdata))
 {
     quad_unary_func *func = (quad_unary_func *)context->method->static_data;
-    const char *in = data[0];
-    char *out = data[1];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
-        store(out, func(load(in)));
-        in += strides[0];
-        out += strides[1];
+    UNARY_LOOP {
+        quad_store(op1, func(quad_load(ip1)));
     }
     return 0;
 }
 
 
 static int
-predicate_loop(PyArrayMethod_Context *context, char *const data[],
-               npy_intp const dimensions[], npy_intp const strides[],
+predicate_loop(PyArrayMethod_Context *context, char *const args[],
+               npy_intp const dimensions[], npy_intp const steps[],
                NpyAuxData *NPY_UNUSED(auxdata))
 {
     quad_predicate_func *func =
             (quad_predicate_func *)context->method->static_data;
-    const char *in = data[0];
-    char *out = data[1];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
-        *(npy_bool *)out = (npy_bool)(func(load(in)) != 0);
-        in += strides[0];
-        out += strides[1];
+    UNARY_LOOP {
+        *(npy_bool *)op1 = (npy_bool)(func(quad_load(ip1)) != 0);
     }
     return 0;
 }
 
 
 static int
-binary_loop(PyArrayMethod_Context *context, char *const data[],
-            npy_intp const dimensions[], npy_intp const strides[],
+binary_loop(PyArrayMethod_Context *context, char *const args[],
+            npy_intp const dimensions[], npy_intp const steps[],
             NpyAuxData *NPY_UNUSED(auxdata))
 {
     quad_binary_func *func = (quad_binary_func *)context->method->static_data;
-    const char *in1 = data[0], *in2 = data[1];
-    char *out = data[2];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
-        store(out, func(load(in1), load(in2)));
-        in1 += strides[0];
-        in2 += strides[1];
-        out += strides[2];
+    BINARY_LOOP {
+        quad_store(op1, func(quad_load(ip1), quad_load(ip2)));
     }
     return 0;
 }
 
 
 static int
-relation_loop(PyArrayMethod_Context *context, char *const data[],
-              npy_intp const dimensions[], npy_intp const strides[],
+relation_loop(PyArrayMethod_Context *context, char *const args[],
+              npy_intp const dimensions[], npy_intp const steps[],
               NpyAuxData *NPY_UNUSED(auxdata))
 {
     quad_relation_func *func =
             (quad_relation_func *)context->method->static_data;
-    const char *in1 = data[0], *in2 = data[1];
-    char *out = data[2];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
-        *(npy_bool *)out = (npy_bool)(func(load(in1), load(in2)) != 0);
-        in1 += strides[0];
-        in2 += strides[1];
-        out += strides[2];
+    BINARY_LOOP {
+        *(npy_bool *)op1 = (npy_bool)(func(quad_load(ip1), quad_load(ip2)) != 0);
     }
     return 0;
 }
@@ -137,19 +104,19 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
     if (n < 8) {
         npy_quad sum = npy_quad_from_int64(0);
         for (npy_intp i = 0; i < n; i++) {
-            sum = npy_quad_add(sum, load(data + i * stride));
+            sum = npy_quad_add(sum, quad_load(data + i * stride));
         }
         return sum;
     }
     if (n <= QUAD_PAIRWISE_BLOCKSIZE) {
         npy_quad r[8];
         for (int j = 0; j < 8; j++) {
-            r[j] = load(data + j * stride);
+            r[j] = quad_load(data + j * stride);
         }
         npy_intp i;
         for (i = 8; i < n - (n % 8); i += 8) {
             for (int j = 0; j < 8; j++) {
-                r[j] = npy_quad_add(r[j], load(data + (i + j) * stride));
+                r[j] = npy_quad_add(r[j], quad_load(data + (i + j) * stride));
             }
         }
         npy_quad sum = npy_quad_add(
@@ -158,7 +125,7 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
                 npy_quad_add(npy_quad_add(r[4], r[5]),
                              npy_quad_add(r[6], r[7])));
         for (; i < n; i++) {
-            sum = npy_quad_add(sum, load(data + i * stride));
+            sum = npy_quad_add(sum, quad_load(data + i * stride));
         }
         return sum;
     }
@@ -170,105 +137,82 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
 
 
 static int
-add_strided_loop(PyArrayMethod_Context *context, char *const data[],
-         npy_intp const dimensions[], npy_intp const strides[],
+add_strided_loop(PyArrayMethod_Context *context, char *const args[],
+         npy_intp const dimensions[], npy_intp const steps[],
          NpyAuxData *auxdata)
 {
-    int is_reduction = data[0] == data[2] && strides[0] == 0
-                       && strides[2] == 0;
-    if (!is_reduction) {
-        return binary_loop(context, data, dimensions, strides, auxdata);
+    if (!IS_BINARY_REDUCE) {
+        return binary_loop(context, args, dimensions, steps, auxdata);
     }
     npy_quad sum = npy_quad_add(
-            load(data[0]), pairwise_sum(data[1], dimensions[0], strides[1]));
-    store(data[2], sum);
+            quad_load(args[0]), pairwise_sum(args[1], dimensions[0], steps[1]));
+    quad_store(args[2], sum);
     return 0;
 }
 
 
 static int
-divmod_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-            npy_intp const dimensions[], npy_intp const strides[],
+divmod_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+            npy_intp const dimensions[], npy_intp const steps[],
             NpyAuxData *NPY_UNUSED(auxdata))
 {
-    const char *in1 = data[0], *in2 = data[1];
-    char *quotient = data[2], *remainder = data[3];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
+    BINARY_LOOP_TWO_OUT {
         npy_quad mod;
-        store(quotient, npy_quad_divmod(load(in1), load(in2), &mod));
-        store(remainder, mod);
-        in1 += strides[0];
-        in2 += strides[1];
-        quotient += strides[2];
-        remainder += strides[3];
+        quad_store(op1, npy_quad_divmod(quad_load(ip1), quad_load(ip2), &mod));
+        quad_store(op2, mod);
     }
     return 0;
 }
 
 
 static int
-ldexp_loop(PyArrayMethod_Context *context, char *const data[],
-           npy_intp const dimensions[], npy_intp const strides[],
+ldexp_loop(PyArrayMethod_Context *context, char *const args[],
+           npy_intp const dimensions[], npy_intp const steps[],
            NpyAuxData *NPY_UNUSED(auxdata))
 {
     /* the exponent is a C int or long; beyond +-2**20 any result is 0 or inf */
     int long_exponent = context->descriptors[1]->elsize == sizeof(npy_long);
-    const char *in1 = data[0], *in2 = data[1];
-    char *out = data[2];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
+    BINARY_LOOP {
         npy_long exponent;
         if (long_exponent) {
-            memcpy(&exponent, in2, sizeof(exponent));
+            memcpy(&exponent, ip2, sizeof(exponent));
         }
         else {
             int narrow;
-            memcpy(&narrow, in2, sizeof(narrow));
+            memcpy(&narrow, ip2, sizeof(narrow));
             exponent = narrow;
         }
         exponent = exponent > (1 << 20) ? (1 << 20)
                    : (exponent < -(1 << 20) ? -(1 << 20) : exponent);
-        store(out, npy_quad_ldexp(load(in1), (int)exponent));
-        in1 += strides[0];
-        in2 += strides[1];
-        out += strides[2];
+        quad_store(op1, npy_quad_ldexp(quad_load(ip1), (int)exponent));
     }
     return 0;
 }
 
 
 static int
-frexp_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-           npy_intp const dimensions[], npy_intp const strides[],
+frexp_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+           npy_intp const dimensions[], npy_intp const steps[],
            NpyAuxData *NPY_UNUSED(auxdata))
 {
-    const char *in = data[0];
-    char *mantissa = data[1], *exponent = data[2];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
-        int exp;
-        store(mantissa, npy_quad_frexp(load(in), &exp));
-        memcpy(exponent, &exp, sizeof(exp));
-        in += strides[0];
-        mantissa += strides[1];
-        exponent += strides[2];
+    UNARY_LOOP_TWO_OUT {
+        int exponent;
+        quad_store(op1, npy_quad_frexp(quad_load(ip1), &exponent));
+        memcpy(op2, &exponent, sizeof(exponent));
     }
     return 0;
 }
 
 
 static int
-modf_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-          npy_intp const dimensions[], npy_intp const strides[],
+modf_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+          npy_intp const dimensions[], npy_intp const steps[],
           NpyAuxData *NPY_UNUSED(auxdata))
 {
-    const char *in = data[0];
-    char *fraction = data[1], *integral = data[2];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
-        npy_quad integral_part;
-        store(fraction, npy_quad_modf(load(in), &integral_part));
-        store(integral, integral_part);
-        in += strides[0];
-        fraction += strides[1];
-        integral += strides[2];
+    UNARY_LOOP_TWO_OUT {
+        npy_quad integral;
+        quad_store(op1, npy_quad_modf(quad_load(ip1), &integral));
+        quad_store(op2, integral);
     }
     return 0;
 }
@@ -279,25 +223,25 @@ modf_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
  * rounding per step (fma), the order of np.dot.
  */
 static int
-matmul_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-            npy_intp const dimensions[], npy_intp const strides[],
+matmul_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+            npy_intp const dimensions[], npy_intp const steps[],
             NpyAuxData *NPY_UNUSED(auxdata))
 {
     npy_intp m = dimensions[1], n = dimensions[2], p = dimensions[3];
-    npy_intp a_m = strides[3], a_n = strides[4], b_n = strides[5];
-    npy_intp b_p = strides[6], out_m = strides[7], out_p = strides[8];
+    npy_intp a_m = steps[3], a_n = steps[4], b_n = steps[5];
+    npy_intp b_p = steps[6], out_m = steps[7], out_p = steps[8];
     for (npy_intp outer = 0; outer < dimensions[0]; outer++) {
-        const char *a = data[0] + outer * strides[0];
-        const char *b = data[1] + outer * strides[1];
-        char *out = data[2] + outer * strides[2];
+        const char *a = args[0] + outer * steps[0];
+        const char *b = args[1] + outer * steps[1];
+        char *out = args[2] + outer * steps[2];
         for (npy_intp i = 0; i < m; i++) {
             for (npy_intp j = 0; j < p; j++) {
                 npy_quad sum = npy_quad_from_int64(0);
                 for (npy_intp k = 0; k < n; k++) {
-                    sum = npy_quad_fma(load(a + i * a_m + k * a_n),
-                                       load(b + k * b_n + j * b_p), sum);
+                    sum = npy_quad_fma(quad_load(a + i * a_m + k * a_n),
+                                       quad_load(b + k * b_n + j * b_p), sum);
                 }
-                store(out + i * out_m + j * out_p, sum);
+                quad_store(out + i * out_m + j * out_p, sum);
             }
         }
     }
@@ -307,21 +251,15 @@ matmul_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
 
 /* clip(x, lo, hi) propagates NaNs, as maximum and minimum do. */
 static int
-clip_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-          npy_intp const dimensions[], npy_intp const strides[],
+clip_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+          npy_intp const dimensions[], npy_intp const steps[],
           NpyAuxData *NPY_UNUSED(auxdata))
 {
-    const char *in = data[0], *low = data[1], *high = data[2];
-    char *out = data[3];
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
-        npy_quad x = load(in), lo = load(low), hi = load(high);
+    TERNARY_LOOP {
+        npy_quad x = quad_load(ip1), lo = quad_load(ip2), hi = quad_load(ip3);
         x = (npy_quad_isnan(x) || npy_quad_ge(x, lo)) ? x : lo;
         x = (npy_quad_isnan(x) || npy_quad_le(x, hi)) ? x : hi;
-        store(out, x);
-        in += strides[0];
-        low += strides[1];
-        high += strides[2];
-        out += strides[3];
+        quad_store(op1, x);
     }
     return 0;
 }
@@ -441,61 +379,65 @@ power_special_case(npy_quad x, npy_quad y, npy_quad *result)
 }
 
 /*
- * Integral powers are faithfully rounded (exact when the result is
- * representable; a subnormal result is rounded twice).  Non-integral ones
- * need exp and log, which quad does not have yet: they raise TypeError.
+ * x**y for integral y, faithfully rounded (exact when the result is
+ * representable; a subnormal result is rounded twice).  Returns -1 for a
+ * non-integral y.
  */
 static int
-power_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-           npy_intp const dimensions[], npy_intp const strides[],
+quad_integral_power(npy_quad x, npy_quad y, npy_quad *result)
+{
+    if (power_special_case(x, y, result)) {
+        return 0;
+    }
+    if (!npy_quad_eq(npy_quad_trunc(y), y)) {
+        return -1;
+    }
+    npy_quad half_y = npy_quad_ldexp(y, -1);
+    int odd = !npy_quad_eq(npy_quad_trunc(half_y), half_y);
+    npy_quad magnitude = npy_quad_absolute(y);
+    if (npy_quad_iszero(x) || npy_quad_isinf(x)) {
+        /* 0**-n and inf**n are inf, 0**n and inf**-n are 0 */
+        int infinite = npy_quad_iszero(x) == npy_quad_signbit(y);
+        *result = infinite ? npy_quad_inf() : npy_quad_from_int64(0);
+        if (infinite && npy_quad_iszero(x)) {
+            npy_set_floatstatus_divbyzero();  /* a pole, like 1/0 */
+        }
+    }
+    else {
+        /* beyond 2**64, |x|**n is 0 or inf (|x| == 1 is done) */
+        npy_quad two_64 = npy_quad_ldexp(npy_quad_from_int64(1), 64);
+        npy_uint64 n = npy_quad_ge(magnitude, two_64)
+                       ? NPY_MAX_UINT64 : npy_quad_to_uint64(magnitude);
+        double_quad power = double_quad_power(x, n);
+        if (npy_quad_signbit(y)) {
+            power = double_quad_reciprocal(power);
+        }
+        *result = npy_quad_ldexp(npy_quad_add(power.hi, power.lo),
+                                 (int)power.exp);
+    }
+    if (odd && npy_quad_signbit(x)) {
+        *result = npy_quad_negative(*result);
+    }
+    return 0;
+}
+
+
+/* Non-integral powers need exp and log, which quad does not have yet. */
+static int
+power_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+           npy_intp const dimensions[], npy_intp const steps[],
            NpyAuxData *NPY_UNUSED(auxdata))
 {
-    const char *in1 = data[0], *in2 = data[1];
-    char *out = data[2];
-    const npy_quad two_64 = npy_quad_ldexp(npy_quad_from_int64(1), 64);
-    for (npy_intp i = 0; i < dimensions[0]; i++) {
-        npy_quad x = load(in1), y = load(in2), result;
-        if (power_special_case(x, y, &result)) {
-            store(out, result);
-        }
-        else if (!npy_quad_eq(npy_quad_trunc(y), y)) {
+    BINARY_LOOP {
+        npy_quad result;
+        if (quad_integral_power(quad_load(ip1), quad_load(ip2), &result) < 0) {
             PyErr_SetString(PyExc_TypeError,
                     "np.power of quad needs an integral exponent: "
                     "non-integral powers need the transcendental quad "
                     "functions, which numpy-dive does not have yet");
             return -1;
         }
-        else {
-            npy_quad half_y = npy_quad_ldexp(y, -1);
-            int odd = !npy_quad_eq(npy_quad_trunc(half_y), half_y);
-            npy_quad magnitude = npy_quad_absolute(y);
-            if (npy_quad_iszero(x) || npy_quad_isinf(x)) {
-                /* 0**-n and inf**n are inf, 0**n and inf**-n are 0 */
-                int infinite = npy_quad_iszero(x) == npy_quad_signbit(y);
-                result = infinite ? npy_quad_inf() : npy_quad_from_int64(0);
-                if (infinite && npy_quad_iszero(x)) {
-                    npy_set_floatstatus_divbyzero();  /* a pole, like 1/0 */
-                }
-            }
-            else {
-                /* beyond 2**64, |x|**n is 0 or inf (|x| == 1 is done) */
-                npy_uint64 n = npy_quad_ge(magnitude, two_64)
-                               ? NPY_MAX_UINT64 : npy_quad_to_uint64(magnitude);
-                double_quad power = double_quad_power(x, n);
-                if (npy_quad_signbit(y)) {
-                    power = double_quad_reciprocal(power);
-                }
-                result = npy_quad_ldexp(npy_quad_add(power.hi, power.lo),
-                                        (int)power.exp);
-            }
-            if (odd && npy_quad_signbit(x)) {
-                result = npy_quad_negative(result);
-            }
-            store(out, result);
-        }
-        in1 += strides[0];
-        in2 += strides[1];
-        out += strides[2];
+        quad_store(op1, result);
     }
     return 0;
 }
@@ -505,7 +447,7 @@ static int
 zero_initial(PyArrayMethod_Context *NPY_UNUSED(context),
              npy_bool NPY_UNUSED(reduction_is_empty), void *initial)
 {
-    store(initial, npy_quad_from_int64(0));
+    quad_store(initial, npy_quad_from_int64(0));
     return 1;
 }
 
@@ -514,7 +456,7 @@ static int
 one_initial(PyArrayMethod_Context *NPY_UNUSED(context),
             npy_bool NPY_UNUSED(reduction_is_empty), void *initial)
 {
-    store(initial, npy_quad_from_int64(1));
+    quad_store(initial, npy_quad_from_int64(1));
     return 1;
 }
 
