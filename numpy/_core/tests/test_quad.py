@@ -147,8 +147,13 @@ class TestDType:
         assert np.dtype(np.quad).newbyteorder().newbyteorder() == np.dtype(np.quad)
 
     def test_in_float_sctypes(self):
-        assert np.quad in np._core.sctypes["float"]
+        # ordered by size, then type number: quad after long double
+        assert np._core.sctypes["float"][-1] is np.quad
         assert np._core.sctypeDict["quad"] is np.quad
+        assert np.typename("Y") == "quadruple precision"
+        assert np.common_type(np.zeros(1, np.quad), np.zeros(1)) is np.quad
+        with pytest.raises(TypeError, match="no complex counterpart"):
+            np.common_type(np.zeros(1, np.quad), np.zeros(1, complex))
 
 
 class TestConstruction:
@@ -902,3 +907,34 @@ class TestNumpyQuaddtypeIssues:
             values = np.linspace(np.quad(-3), np.quad(3), 61)
             for dtype in [np.float16, np.float32, np.float64, np.longdouble]:
                 values.astype(dtype)
+
+
+class TestNaNs:
+    PAYLOAD_A = 0x7fff8000000000000000000000000123
+    PAYLOAD_B = 0xffff8000000000000000000000000456
+    SIGNALING = 0x7fff0000000000000000000000000789
+
+    @pytest.mark.parametrize("operation", [operator.add, operator.sub,
+                                           operator.mul, operator.truediv])
+    def test_first_nan_operand_propagates(self, operation):
+        a, b = quad_of(self.PAYLOAD_A), quad_of(self.PAYLOAD_B)
+        assert bits_of(operation(a, b)) == self.PAYLOAD_A
+        assert bits_of(operation(b, a)) == self.PAYLOAD_B
+        assert bits_of(operation(np.quad(1), b)) == self.PAYLOAD_B
+        arrays = operation(np.array([a, np.quad(2)]), np.array([np.quad(3), b]))
+        assert [bits_of(v) for v in arrays] == [self.PAYLOAD_A, self.PAYLOAD_B]
+
+    def test_signaling_nan_is_quieted_with_invalid(self):
+        signaling = np.array([quad_of(self.SIGNALING)])
+        with np.errstate(invalid="raise"):
+            with pytest.raises(FloatingPointError, match="invalid"):
+                signaling + np.quad(1)
+        with np.errstate(invalid="ignore"):
+            result = signaling + np.quad(1)
+        assert bits_of(result[0]) == self.SIGNALING | (1 << 111)
+
+    def test_payload_survives_casts_and_copies(self):
+        values = np.array([quad_of(self.PAYLOAD_A)])
+        assert bits_of(values.astype(">Y").astype(np.quad)[0]) == self.PAYLOAD_A
+        assert bits_of(np.negative(values)[0]) == self.PAYLOAD_A ^ (1 << 127)
+        assert bits_of(pickle.loads(pickle.dumps(values))[0]) == self.PAYLOAD_A

@@ -1,0 +1,59 @@
+"""Speed of np.quad, as ratios measured in one run.
+
+Run against the release build:
+
+    python3 runtests.py --python benchmarks/quad_ratios.py
+
+- The scalar fast path: ``q + q`` on two np.quad scalars against the same
+  addition through 0-d arrays (the path a scalar type without its own number
+  methods takes).
+- Array loops: quad against long double (x87, hardware) and float64 on the
+  same values; quad is software binary128, so these show its price.
+
+Each pair is timed in turn, best of several rounds (benchmarks/kurtosis_ratios.py).
+"""
+import numpy as np
+from kurtosis_ratios import best_times
+
+N = 100_000
+
+
+def report(label, ours, reference, reference_name):
+    ours_time, reference_time = best_times(ours, reference)
+    print(f"{label}: {ours_time * 1e6:9.2f} us, {reference_name} "
+          f"{reference_time * 1e6:9.2f} us, ratio {ours_time / reference_time:6.2f}")
+
+
+def scalar_fast_path():
+    q, r = np.quad("0.1"), np.quad("0.3")
+    q0, r0 = np.array(q), np.array(r)
+
+    def scalar_adds():
+        for _ in range(1000):
+            q + r
+
+    def array_adds():
+        for _ in range(1000):
+            np.add(q0, r0)[()]
+
+    report("1000 x (q + q), scalar path", scalar_adds, array_adds,
+           "through 0-d arrays")
+
+
+def array_loops():
+    values = np.random.default_rng(0).uniform(0.5, 1.5, N)
+    quad = values.astype(np.quad)
+    longdouble = values.astype(np.longdouble)
+    for name, func in [("add", lambda a: a + a), ("multiply", lambda a: a * a),
+                       ("divide", lambda a: a / (a + 1)), ("sqrt", np.sqrt),
+                       ("sum", np.sum)]:
+        report(f"{name:8s} {N} quad", lambda: func(quad),
+               lambda: func(longdouble), "long double")
+    report(f"{'add':8s} {N} quad", lambda: quad + quad,
+           lambda: values + values, "float64")
+
+
+if __name__ == "__main__":
+    print(f"numpy {np.__version__}")
+    scalar_fast_path()
+    array_loops()
