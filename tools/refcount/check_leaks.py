@@ -11,6 +11,8 @@ DECREF are counted too).
 import gc
 import sys
 import warnings
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 
@@ -62,6 +64,10 @@ def operations():
     class Sub(np.ndarray):
         pass
 
+    quads = a[0, :200].astype(np.quad)
+    third = np.quad(1) / 3
+    big = 3 ** 200
+
     return {
         "a.kurtosis()": lambda: a.kurtosis(),
         "a.kurtosis(axis=0)": lambda: a.kurtosis(axis=0),
@@ -81,6 +87,18 @@ def operations():
         "bad axis (AxisError)": raises(lambda: a.kurtosis(axis=5), np.exceptions.AxisError),
         "bad out (ValueError)": raises(lambda: a.kurtosis(axis=0, out=np.empty(2)),
                                       ValueError),
+        "np.quad(str), np.quad(int)": lambda: (np.quad("0.1e-30"), np.quad(big)),
+        "np.quad(Fraction), (Decimal)": lambda: (np.quad(Fraction(1, 3)),
+                                                 np.quad(Decimal("0.1"))),
+        "int, as_integer_ratio, hash": lambda: (int(third), third.as_integer_ratio(),
+                                               hash(third)),
+        "repr, format of quad": lambda: (repr(third), format(third, ".40e")),
+        "quad array arithmetic, sum": lambda: (quads * quads + 1).sum(),
+        "quad casts (float, U, T)": lambda: (
+            quads.astype(np.float32), quads.astype("U"),
+            quads.astype(np.dtypes.StringDType()).astype(np.quad)),
+        "quad bad text (ValueError)": raises(lambda: np.quad("0.1x"), ValueError),
+        "quad exp (TypeError)": raises(lambda: np.exp(quads), TypeError),
     }
 
 

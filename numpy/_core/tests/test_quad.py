@@ -555,6 +555,22 @@ class TestPromotionAndCasts:
         expected = nearest(decode(bits), layout, negative=bool(bits >> 127))
         assert int(got.view(uint)[0]) == expected
 
+    @given(bits=finite_quads())
+    def test_cast_to_longdouble_correctly_rounded(self, bits):
+        with np.errstate(all="ignore"):
+            got = np.array([quad_of(bits)]).astype(np.longdouble)[0]
+        # an IEEE-like layout with long double's range and precision; x87
+        # (64 significand bits, the leading one explicit) has the subnormal
+        # scale of a 63-bit-fraction IEEE format
+        info = np.finfo(np.longdouble)
+        layout = (int(math.log2(info.maxexp)) + 1, info.nmant)
+        expected = decode(nearest(decode(bits), layout,
+                                  negative=bool(bits >> 127)), layout)
+        if isinstance(expected, float):          # decode's +-inf
+            assert np.isinf(got) and (got < 0) == (expected < 0)
+        else:
+            assert Fraction(*got.as_integer_ratio()) == expected
+
     def test_quad_to_float32_not_double_rounded(self):
         # 1 + 2**-24 + 2**-80 is just above the float32 midpoint 1 + 2**-24;
         # through a double it becomes the midpoint and rounds to even (1.0).
@@ -701,6 +717,28 @@ class TestArrays:
             assert np.isnan(result[5])
         assert_array_equal(np.argsort(values)[:5], [4, 2, 5, 0, 3])
         assert np.searchsorted(np.sort(values), np.quad(2)) == 3
+
+    def test_partition_and_unique(self):
+        values = np.array(["3", "nan", "-1", "0.5", "-1", "nan"], dtype=np.quad)
+        parted = np.partition(values, 2)
+        assert_array_equal(parted[:2], np.array(["-1", "-1"], dtype=np.quad))
+        assert parted[2] == np.quad("0.5")
+        assert np.argpartition(values, 0)[0] in (2, 4)
+        unique = np.unique(values)
+        assert_array_equal(unique[:3], np.array(["-1", "0.5", "3"], dtype=np.quad))
+        assert len(unique) == 4 and np.isnan(unique[3])
+        assert len(np.unique(values, equal_nan=False)) == 5
+
+    def test_fill_copy_byteswap(self):
+        values = np.empty(3, dtype=np.quad)
+        values.fill(np.quad("0.1"))
+        assert all(bits_of(v) == nearest(Fraction(1, 10)) for v in values)
+        copy = values.copy()
+        copy[0] = 2
+        assert bits_of(values[0]) == nearest(Fraction(1, 10))
+        swapped = values.byteswap()
+        assert swapped.tobytes()[:16] == values.tobytes()[:16][::-1]
+        assert_array_equal(swapped.view(">Y"), values)
 
     def test_dot(self):
         a = np.array(["0.1", "0.2", "0.3"], dtype=np.quad)
