@@ -15,16 +15,19 @@ def python_build_info(python):
     return json.loads(probe.stdout)
 
 
-def build_extension(python, source, name, out_dir, cflags=("-O1", "-g")):
+def build_extension(python, source, name, out_dir, cflags=("-O1", "-g"),
+                    libraries=()):
     """Compile `source` (a .c file defining PyInit_<name>) into out_dir;
-    returns the module's path. Rebuilt only when the source is newer."""
+    returns the module's path. Rebuilt only when the source is newer.
+    `libraries` (e.g. "-L<dir>", "-lnpymath") come after the source, where a
+    static library must be for the linker to take what the source needs."""
     include, suffix = python_build_info(python)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{name}{suffix}"
     if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
         return target
     cmd = ["cc", "-shared", "-fPIC", *cflags, f"-I{include}", "-o", str(target),
-           str(source)]
+           str(source), *libraries]
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         raise DiveError(f"building {name} failed:\n{' '.join(cmd)}\n{result.stderr}")
