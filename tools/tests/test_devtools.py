@@ -75,6 +75,17 @@ class TestFloats:
         assert floats.QUAD.shortest((0x7FFF << 112) | 1) == "nan"
         assert floats.QUAD.shortest(1 << 127) == "-0.0"
 
+    def test_binary128_powers_of_two_match_the_forks_dragon4(self):
+        # at 2**k the lower gap is half the upper one: the shortest digits
+        # may lie on the far side of the nearest decimal
+        np = pytest.importorskip("numpy")
+        for k in range(-16494, 16384, 113):
+            bits = floats.QUAD.nearest(Fraction(2) ** k)
+            ours = floats.QUAD.shortest(bits)
+            assert floats.QUAD.nearest(Fraction(ours)) == bits, k
+            numpy_text = str(np.frombuffer(bits.to_bytes(16, "little"), "<Y")[0])
+            assert Fraction(ours) == Fraction(numpy_text), (k, ours, numpy_text)
+
     def test_x87_long_double_matches_numpy(self):
         np = pytest.importorskip("numpy")
         if np.finfo(np.longdouble).nmant != 63:

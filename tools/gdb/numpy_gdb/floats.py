@@ -73,12 +73,19 @@ class BinaryFormat:
         if isinstance(value, str):
             return value if value == "nan" or sign > 0 else "-inf"
         text = "0.0" if value == 0 else None
+        target = self.nearest(value)
         for digits in range(1, self.round_trip_digits + 1):
             if text is not None:
                 break
-            candidate = _round_to_digits(value, digits)
-            if self.nearest(candidate) == self.nearest(value):
-                text = _format_decimal(candidate, digits)
+            # below a power of two the gap is half the gap above, so the
+            # k-digit decimal next to the nearest one may read back instead
+            nearest = _round_to_digits(value, digits)
+            unit = Fraction(10) ** (_floor_log10(nearest) - digits + 1)
+            fits = [c for c in (nearest, nearest + unit, nearest - unit)
+                    if self.nearest(c) == target]
+            if fits:
+                best = min(fits, key=lambda c: abs(c - value))
+                text = _format_decimal(best, digits)
         return ("-" if sign < 0 else "") + text
 
     def exact(self, bits):
