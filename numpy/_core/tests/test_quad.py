@@ -237,6 +237,19 @@ class TestConstruction:
         with pytest.raises(ValueError, match="could not convert string to quad"):
             np.quad(text)
 
+    @pytest.mark.parametrize("dtype, layout", [
+        (np.float16, HALF_FORMAT), (np.float32, SINGLE_FORMAT)])
+    @given(bits=st.integers(0, 2**32 - 1))
+    def test_narrow_floats_exact(self, dtype, layout, bits):
+        size = np.dtype(dtype).itemsize
+        bits &= (1 << (8 * size)) - 1
+        value = np.frombuffer(bits.to_bytes(size, "little"), dtype=dtype)
+        exact_value = decode(bits, layout)
+        assume(not isinstance(exact_value, float))       # inf and nan
+        negative = bool(bits >> (8 * size - 1))
+        assert bits_of(value.astype(np.quad)[0]) == nearest(exact_value, negative=negative)
+        assert bits_of(np.quad(value[0])) == nearest(exact_value, negative=negative)
+
     def test_numpy_scalars_exact(self):
         assert exact(np.quad(np.float16(0.1))) == Fraction(float(np.float16(0.1)))
         assert exact(np.quad(np.float32(0.1))) == Fraction(float(np.float32(0.1)))
@@ -807,6 +820,20 @@ class TestPersistence:
         loaded = np.load(path, allow_pickle=False)
         assert loaded.dtype == np.quad
         assert bits_of(loaded[0]) == bits_of(values[0])
+
+    def test_text(self, tmp_path):
+        text = "0.1, -2e-4000 ,inf, 1_000.5"
+        expected = np.array(["0.1", "-2e-4000", "inf", "1000.5"], dtype=np.quad)
+        assert_array_equal(np.fromstring(text, dtype=np.quad, sep=","), expected)
+        path = tmp_path / "quad.txt"
+        path.write_text(text.replace(",", " ") + "\n")
+        assert_array_equal(np.fromfile(path, dtype=np.quad, sep=" "), expected)
+        path.write_text("0.1 2\n-3 " + "1" * 60 + "\n")
+        loaded = np.loadtxt(path, dtype=np.quad)
+        assert loaded.dtype == np.quad and loaded.shape == (2, 2)
+        assert bits_of(loaded[1, 1]) == nearest(Fraction("1" * 60))
+        expected[:2].tofile(path, sep=" ")          # str(q): every digit
+        assert_array_equal(np.fromfile(path, dtype=np.quad, sep=" "), expected[:2])
 
     def test_tofile_fromfile_frombuffer(self, tmp_path):
         values = np.array(["0.1", "-2"], dtype=np.quad)

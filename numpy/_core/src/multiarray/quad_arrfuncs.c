@@ -204,6 +204,93 @@ QUAD_fillwithscalar(void *buffer, npy_intp length, void *value,
 
 
 /*
+ * Text input (np.fromstring and np.fromfile with a separator): a token is a
+ * run of the characters a float literal can have, parsed exactly like
+ * np.quad(text).  The readers run without the GIL; the parser needs it.
+ */
+#define QUAD_TOKEN_MAX 4096
+
+static int
+is_literal_char(int c)
+{
+    return (c >= '0' && c <= '9')
+           || (c != '\0' && strchr("+-._eEinfatyINFATY", c) != NULL);
+}
+
+
+/* 0 and *out set, or -1 if the token is not a number (no error left set). */
+static int
+quad_from_token(const char *token, Py_ssize_t length, npy_quad *out)
+{
+    NPY_ALLOW_C_API_DEF;
+    NPY_ALLOW_C_API;
+    PyObject *text = PyUnicode_DecodeASCII(token, length, NULL);
+    int result = text == NULL ? -1 : quad_from_string(text, out);
+    Py_XDECREF(text);
+    if (result < 0) {
+        /* the reader reports where the text stopped being numbers */
+        PyErr_Clear();
+    }
+    NPY_DISABLE_C_API;
+    return result;
+}
+
+
+static int
+QUAD_fromstr(char *str, void *data, char **endptr,
+             PyArray_Descr *NPY_UNUSED(ignore))
+{
+    char *start = str;
+    while (Py_ISSPACE(*start)) {
+        start++;
+    }
+    char *end = start;
+    while (is_literal_char(*end)) {
+        end++;
+    }
+    npy_quad value;
+    if (end == start || quad_from_token(start, end - start, &value) < 0) {
+        *endptr = str;
+        return -1;
+    }
+    quad_store(data, value);
+    *endptr = end;
+    return 0;
+}
+
+
+/* As fscanf: 1 when a value was read, 0 when the text is no number, EOF. */
+static int
+QUAD_scan(FILE *fp, void *data, void *NPY_UNUSED(ignore),
+          PyArray_Descr *NPY_UNUSED(ignored))
+{
+    char token[QUAD_TOKEN_MAX];
+    Py_ssize_t length = 0;
+    int c = getc(fp);
+    while (c != EOF && Py_ISSPACE(c)) {
+        c = getc(fp);
+    }
+    if (c == EOF) {
+        return EOF;
+    }
+    while (c != EOF && is_literal_char(c) && length < QUAD_TOKEN_MAX) {
+        token[length++] = (char)c;
+        c = getc(fp);
+    }
+    if (c != EOF) {
+        ungetc(c, fp);
+    }
+    npy_quad value;
+    if (length == 0 || length == QUAD_TOKEN_MAX
+            || quad_from_token(token, length, &value) < 0) {
+        return 0;
+    }
+    quad_store(data, value);
+    return 1;
+}
+
+
+/*
  * Legacy casts to and from the string dtypes, through the scalar: str(q)
  * is the shortest text that reads back as q, and text is parsed exactly.
  */
@@ -263,6 +350,8 @@ static PyArray_ArrFuncs quad_arrfuncs = {
     .compare = QUAD_compare,
     .argmax = QUAD_argmax,
     .dotfunc = (PyArray_DotFunc *)QUAD_dot,
+    .scanfunc = (PyArray_ScanFunc *)QUAD_scan,
+    .fromstr = QUAD_fromstr,
     .nonzero = QUAD_nonzero,
     .fill = QUAD_fill,
     .fillwithscalar = QUAD_fillwithscalar,
