@@ -1,5 +1,6 @@
 """Build a one-file C extension module for the venv's Python (test helpers,
 the callgrind toggle): cc -shared, no setuptools."""
+import importlib.util
 import json
 import subprocess
 
@@ -32,3 +33,15 @@ def build_extension(python, source, name, out_dir, cflags=("-O1", "-g"),
     if result.returncode != 0:
         raise DiveError(f"building {name} failed:\n{' '.join(cmd)}\n{result.stderr}")
     return target
+
+
+def import_extension(python, source_text, name, out_dir, **build_options):
+    """Write `source_text` to out_dir, build it (build_extension's options)
+    and import it as module `name`, without touching sys.path."""
+    source = out_dir / f"{name}.c"
+    source.write_text(source_text)
+    target = build_extension(python, source, name, out_dir, **build_options)
+    spec = importlib.util.spec_from_file_location(name, target)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -102,17 +102,10 @@ def stock_numpy_include():
 
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory):
-    out = tmp_path_factory.mktemp("abi")
-    source = out / "stock_abi_probe.c"
-    source.write_text(PROBE_SOURCE)
-    cext.build_extension(sys.executable, source, "stock_abi_probe", out,
-                         cflags=("-O1", f"-I{stock_numpy_include()}"))
-    sys.path.insert(0, str(out))
-    try:
-        import stock_abi_probe
-        yield stock_abi_probe
-    finally:
-        sys.path.remove(str(out))
+    return cext.import_extension(
+        sys.executable, PROBE_SOURCE, "stock_abi_probe",
+        tmp_path_factory.mktemp("abi"),
+        cflags=("-O1", f"-I{stock_numpy_include()}"))
 
 
 def test_extension_built_against_stock_headers(probe):

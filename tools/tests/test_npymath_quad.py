@@ -102,19 +102,12 @@ def join(words):
 
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory):
-    out = tmp_path_factory.mktemp("npymath")
-    source = out / "npymath_quad_probe.c"
-    source.write_text(PROBE_SOURCE)
     library_dir = Path(np.__file__).parent / "_core" / "lib"
-    cext.build_extension(sys.executable, source, "npymath_quad_probe", out,
-                         cflags=("-O1", f"-I{np.get_include()}"),
-                         libraries=(f"-L{library_dir}", "-lnpymath", "-lm"))
-    sys.path.insert(0, str(out))
-    try:
-        import npymath_quad_probe
-        yield npymath_quad_probe
-    finally:
-        sys.path.remove(str(out))
+    return cext.import_extension(
+        sys.executable, PROBE_SOURCE, "npymath_quad_probe",
+        tmp_path_factory.mktemp("npymath"),
+        cflags=("-O1", f"-I{np.get_include()}"),
+        libraries=(f"-L{library_dir}", "-lnpymath", "-lm"))
 
 
 @given(a=finite_quads(), b=finite_quads(), c=finite_quads())

@@ -20,6 +20,7 @@
 #include "common.h"  /* NPY_ALIGNOF */
 #include "dtypemeta.h"
 #include "npy_static_data.h"
+#include "scalartypes.h"  /* _npy_type_promotion_table */
 #include "quadtype.h"
 
 
@@ -452,6 +453,33 @@ add_legacy_cast(PyArray_Descr *from, int to_type_num,
     Py_XDECREF(key);
     Py_XDECREF(capsule);
     return result;
+}
+
+
+/*
+ * Quad holds every integer and real float type exactly, but no complex type
+ * holds a quad: there is no common type with complex (an error, rather than
+ * object or a lossy clongdouble).  The holes at NPY_CHAR and NPY_NOTYPE
+ * promote with nothing.
+ */
+NPY_NO_EXPORT void
+quad_fill_promotion_table(void)
+{
+    for (int i = 0; i < NPY_NTYPES_BUILTIN; i++) {
+        int common = -1;
+        if (i == NPY_BOOL || PyTypeNum_ISINTEGER(i) || PyTypeNum_ISFLOAT(i)) {
+            common = NPY_QUAD;
+        }
+        else if (i == NPY_OBJECT) {
+            common = NPY_OBJECT;
+        }
+        for (int hole = NPY_NTYPES_LEGACY; hole < NPY_QUAD; hole++) {
+            _npy_type_promotion_table[i][hole] = -1;
+            _npy_type_promotion_table[hole][i] = -1;
+        }
+        _npy_type_promotion_table[i][NPY_QUAD] = common;
+        _npy_type_promotion_table[NPY_QUAD][i] = common;
+    }
 }
 
 

@@ -25,15 +25,6 @@
 #include "fast_loop_macros.h"
 #include "quadtype.h"
 
-/* convert_datatype.c: the ComplexWarning for complex -> real casts */
-NPY_NO_EXPORT int
-complex_to_noncomplex_get_loop(
-        PyArrayMethod_Context *context,
-        int aligned, int move_references, const npy_intp *strides,
-        PyArrayMethod_StridedLoop **out_loop, NpyAuxData **out_transferdata,
-        NPY_ARRAYMETHOD_FLAGS *flags);
-
-
 /*
  * A strided loop converting `from_type` values to `to_type` with
  * CONVERT(value); loads and stores go through memcpy, so unaligned data is

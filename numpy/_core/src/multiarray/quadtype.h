@@ -60,6 +60,10 @@ quad_byteswap(void *data)
 NPY_NO_EXPORT int
 quad_setup_dtype(PyObject *typeinfo);
 
+/* scalartypes.c.src's initialize_casting_tables: quad's promotion row */
+NPY_NO_EXPORT void
+quad_fill_promotion_table(void);
+
 /* quad_casts.c */
 NPY_NO_EXPORT int
 quad_initialize_casts(void);

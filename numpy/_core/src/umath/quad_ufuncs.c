@@ -550,6 +550,8 @@ quad_logical_xor(npy_quad a, npy_quad b)
 typedef struct {
     const char *ufunc;
     void *func;
+    NPY_ARRAYMETHOD_FLAGS flags;  /* reorderable: a reduction may regroup */
+    PyArrayMethod_GetReductionInitial *initial;
 } quad_loop;
 
 static const quad_loop unary_loops[] = {
@@ -579,12 +581,12 @@ static const quad_loop predicate_loops[] = {
 
 static const quad_loop binary_loops[] = {
     {"subtract", npy_quad_sub},
-    {"multiply", npy_quad_mul},
+    {"multiply", npy_quad_mul, NPY_METH_IS_REORDERABLE, one_initial},
     {"divide", npy_quad_div},
-    {"maximum", quad_maximum},
-    {"minimum", quad_minimum},
-    {"fmax", npy_quad_fmax},
-    {"fmin", npy_quad_fmin},
+    {"maximum", quad_maximum, NPY_METH_IS_REORDERABLE, NULL},
+    {"minimum", quad_minimum, NPY_METH_IS_REORDERABLE, NULL},
+    {"fmax", npy_quad_fmax, NPY_METH_IS_REORDERABLE, NULL},
+    {"fmin", npy_quad_fmin, NPY_METH_IS_REORDERABLE, NULL},
     {"copysign", npy_quad_copysign},
     {"nextafter", npy_quad_nextafter},
     {"fmod", npy_quad_fmod},
@@ -807,19 +809,10 @@ init_quad_ufuncs(PyObject *umath)
         }
     }
     for (size_t i = 0; i < sizeof(binary_loops) / sizeof(*binary_loops); i++) {
-        const char *name = binary_loops[i].ufunc;
-        int reorderable = (strcmp(name, "multiply") == 0
-                           || strcmp(name, "maximum") == 0
-                           || strcmp(name, "minimum") == 0
-                           || strcmp(name, "fmax") == 0
-                           || strcmp(name, "fmin") == 0);
-        PyArrayMethod_GetReductionInitial *initial =
-                strcmp(name, "multiply") == 0 ? one_initial : NULL;
-        if (register_loop(umath, name, 2, 1, binary, binary_loop,
-                     binary_loops[i].func,
-                     reorderable ? NPY_METH_IS_REORDERABLE : 0,
-                     initial) < 0
-                || add_promoters(umath, name) < 0) {
+        const quad_loop *entry = &binary_loops[i];
+        if (register_loop(umath, entry->ufunc, 2, 1, binary, binary_loop,
+                          entry->func, entry->flags, entry->initial) < 0
+                || add_promoters(umath, entry->ufunc) < 0) {
             return -1;
         }
     }
