@@ -872,9 +872,8 @@ class TestExponentFunctions:
         assert exact(integral[0]) == math.trunc(decode(bits))
         assert exact(fraction[0]) + exact(integral[0]) == decode(bits)
 
-    @pytest.mark.parametrize("name", ["exp", "log", "sin", "cbrt", "arctan2",
-                                      "hypot", "logaddexp", "float_power"])
-    def test_transcendentals_raise_a_clear_type_error(self, name):
+    @pytest.mark.parametrize("name", ["float_power"])
+    def test_missing_loops_raise_a_clear_type_error(self, name):
         ufunc = getattr(np, name)
         args = [np.array([2], dtype=np.quad)] * ufunc.nin
         with pytest.raises(TypeError, match=f"np.{name} has no quad loop"):

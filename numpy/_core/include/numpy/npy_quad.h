@@ -193,6 +193,47 @@ npy_quad npy_quad_modf(npy_quad x, npy_quad *intpart);
 npy_quad npy_quad_fmax(npy_quad x, npy_quad y);
 npy_quad npy_quad_fmin(npy_quad x, npy_quad y);
 
+/*
+ * Elementary functions (C23 Annex F special values and flags).  Each is
+ * evaluated with 128 significant bits and rounded once to nearest: the
+ * result is correctly rounded except when the exact value lies within
+ * about 2**-124 (relative) of a point halfway between two binary128
+ * values, and is never more than 0.501 units in the last place off.
+ * doc/quad.rst gives the measured error of each.  Overflow, underflow,
+ * divide-by-zero (poles: log(0), atanh(1), ...) and invalid (domain
+ * errors: log(-1), sin(inf), ...) are raised; inexact may or may not be.
+ */
+npy_quad npy_quad_exp(npy_quad x);
+npy_quad npy_quad_exp2(npy_quad x);
+npy_quad npy_quad_expm1(npy_quad x);
+npy_quad npy_quad_log(npy_quad x);
+npy_quad npy_quad_log2(npy_quad x);
+npy_quad npy_quad_log10(npy_quad x);
+npy_quad npy_quad_log1p(npy_quad x);
+npy_quad npy_quad_sin(npy_quad x);
+npy_quad npy_quad_cos(npy_quad x);
+npy_quad npy_quad_tan(npy_quad x);
+npy_quad npy_quad_asin(npy_quad x);
+npy_quad npy_quad_acos(npy_quad x);
+npy_quad npy_quad_atan(npy_quad x);
+/* C's argument order: atan2(y, x) is the angle of the point (x, y) */
+npy_quad npy_quad_atan2(npy_quad y, npy_quad x);
+npy_quad npy_quad_sinh(npy_quad x);
+npy_quad npy_quad_cosh(npy_quad x);
+npy_quad npy_quad_tanh(npy_quad x);
+npy_quad npy_quad_asinh(npy_quad x);
+npy_quad npy_quad_acosh(npy_quad x);
+npy_quad npy_quad_atanh(npy_quad x);
+npy_quad npy_quad_cbrt(npy_quad x);
+/* hypot(inf, NaN) is +inf */
+npy_quad npy_quad_hypot(npy_quad x, npy_quad y);
+/* log(exp(a) + exp(b)) and log2(2**a + 2**b), without overflow */
+npy_quad npy_quad_logaddexp(npy_quad a, npy_quad b);
+npy_quad npy_quad_logaddexp2(npy_quad a, npy_quad b);
+/* x * (pi / 180) and x * (180 / pi), rounded once */
+npy_quad npy_quad_deg2rad(npy_quad x);
+npy_quad npy_quad_rad2deg(npy_quad x);
+
 #ifdef __cplusplus
 }
 #endif

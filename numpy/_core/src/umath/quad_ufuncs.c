@@ -461,6 +461,16 @@ one_initial(PyArrayMethod_Context *NPY_UNUSED(context),
 }
 
 
+/* logaddexp's and logaddexp2's identity, as for the other float types */
+static int
+minus_inf_initial(PyArrayMethod_Context *NPY_UNUSED(context),
+                  npy_bool NPY_UNUSED(reduction_is_empty), void *initial)
+{
+    quad_store(initial, npy_quad_negative(npy_quad_inf()));
+    return 1;
+}
+
+
 /* The elementwise functions that npymath does not have under their name. */
 static npy_quad
 quad_positive(npy_quad x)
@@ -522,6 +532,20 @@ quad_remainder(npy_quad a, npy_quad b)
     return mod;
 }
 
+/* 0 for x < 0, h0 for x == 0, 1 for x > 0, NaN for NaN: as for float64 */
+static npy_quad
+quad_heaviside(npy_quad x, npy_quad h0)
+{
+    npy_quad zero = npy_quad_from_int64(0);
+    if (npy_quad_isnan(x)) {
+        return x;
+    }
+    if (npy_quad_eq(x, zero)) {
+        return h0;
+    }
+    return npy_quad_from_int64(npy_quad_gt(x, zero) ? 1 : 0);
+}
+
 static int
 quad_logical_not(npy_quad x)
 {
@@ -569,6 +593,30 @@ static const quad_loop unary_loops[] = {
     {"trunc", npy_quad_trunc},
     {"rint", npy_quad_rint},
     {"spacing", npy_quad_spacing},
+    {"exp", npy_quad_exp},
+    {"exp2", npy_quad_exp2},
+    {"expm1", npy_quad_expm1},
+    {"log", npy_quad_log},
+    {"log2", npy_quad_log2},
+    {"log10", npy_quad_log10},
+    {"log1p", npy_quad_log1p},
+    {"sin", npy_quad_sin},
+    {"cos", npy_quad_cos},
+    {"tan", npy_quad_tan},
+    {"arcsin", npy_quad_asin},
+    {"arccos", npy_quad_acos},
+    {"arctan", npy_quad_atan},
+    {"sinh", npy_quad_sinh},
+    {"cosh", npy_quad_cosh},
+    {"tanh", npy_quad_tanh},
+    {"arcsinh", npy_quad_asinh},
+    {"arccosh", npy_quad_acosh},
+    {"arctanh", npy_quad_atanh},
+    {"cbrt", npy_quad_cbrt},
+    {"deg2rad", npy_quad_deg2rad},
+    {"radians", npy_quad_deg2rad},
+    {"rad2deg", npy_quad_rad2deg},
+    {"degrees", npy_quad_rad2deg},
 };
 
 static const quad_loop predicate_loops[] = {
@@ -592,6 +640,13 @@ static const quad_loop binary_loops[] = {
     {"fmod", npy_quad_fmod},
     {"floor_divide", quad_floor_divide},
     {"remainder", quad_remainder},
+    {"arctan2", npy_quad_atan2},
+    {"hypot", npy_quad_hypot},
+    {"logaddexp", npy_quad_logaddexp, NPY_METH_IS_REORDERABLE,
+     minus_inf_initial},
+    {"logaddexp2", npy_quad_logaddexp2, NPY_METH_IS_REORDERABLE,
+     minus_inf_initial},
+    {"heaviside", quad_heaviside},
 };
 
 static const quad_loop relation_loops[] = {
@@ -717,11 +772,7 @@ ldexp_promoter(PyObject *NPY_UNUSED(ufunc),
  * rounded to a float type silently.
  */
 static const char *const transcendental_ufuncs[] = {
-    "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
-    "arctanh", "cbrt", "cos", "cosh", "deg2rad", "degrees", "exp", "exp2",
-    "expm1", "float_power", "hypot", "log", "log10", "log1p", "log2",
-    "logaddexp", "logaddexp2", "rad2deg", "radians", "sin", "sinh", "tan",
-    "tanh",
+    "float_power",
 };
 
 static int

@@ -1,0 +1,326 @@
+/*
+ * Circular functions of binary128 values; numpy/npy_quad.h gives each
+ * contract.  The working precision is that of npy_quad_xprec.h.
+ *
+ * sin, cos, tan: |x| > pi/4 is reduced exactly, by Payne and Hanek's
+ * method: x * 2/pi = n + f, |f| <= 1/2, from a 512-bit product of x's
+ * significand with the 384 bits of 2/pi that matter at x's exponent, so f
+ * keeps more than 170 significant bits however close x lies to a multiple
+ * of pi/2, up to 2**16384.  Then r = f * pi/2 = j/128 + t, 0 <= t < 1/128,
+ * and sin(r), cos(r) come from tabulated sin(j/128), cos(j/128) and degree
+ * 12 and 13 polynomials in t, with terms of one sign only.
+ *
+ * atan: atan(v) = atan(j/128) + atan(t), t = (v - j/128) / (1 + v j/128)
+ * in [0, 1/128); atan2, asin and acos are built on it.
+ */
+#include "numpy/npy_math.h"
+#include "numpy/npy_quad.h"
+#include "npy_quad_xprec.h"
+#include "npy_quad_math_tables.h"
+
+/* |x| below 2**-60: sin(x) and tan(x) round to x, cos(x) to 1 */
+#define TRIG_TINY_BITS  ((u128)(EXP_BIAS - 60) << MANT_BITS)
+/* the words of 2/pi multiplied with x's significand */
+#define REDUCTION_WORDS 8
+/* the fraction bits of the product kept for f */
+#define FRACTION_WORDS 5
+
+static inline npy_quad
+nan_argument(npy_quad x)
+{
+    return from_bits(quiet_nan(get_bits(x)));
+}
+
+/*
+ * x * 2/pi = n + f for the xq x >= pi/4, with |f| <= 1/2; returns n mod 4
+ * and r = f * pi/2.
+ */
+static int
+trig_reduce(xq x, xq *r)
+{
+    /* words of 2/pi whose products with m * 2**(e-127) are multiples of 4 */
+    int first = x.e >= 129 ? (x.e - 129) >> 6 : 0;
+    npy_uint64 window[REDUCTION_WORDS];
+    for (int i = 0; i < REDUCTION_WORDS; i++) {
+        window[REDUCTION_WORDS - 1 - i] = two_over_pi[first + i];
+    }
+    npy_uint64 m[2] = {(npy_uint64)x.m, (npy_uint64)(x.m >> 64)};
+    npy_uint64 product[REDUCTION_WORDS + 2];
+    words_mul(m, 2, window, REDUCTION_WORDS, product);
+    /* the binary point of the product */
+    int point = 64 * (first + REDUCTION_WORDS) + 127 - x.e;
+    int n = (int)(npy_uint64)bits_at(product, REDUCTION_WORDS + 2, point) & 3;
+    npy_uint64 fraction[FRACTION_WORDS];
+    for (int i = 0; i < FRACTION_WORDS; i++) {
+        fraction[i] = (npy_uint64)bits_at(product, REDUCTION_WORDS + 2,
+                                          point - 64 * (FRACTION_WORDS - i));
+    }
+    int negative = (npy_int64)fraction[FRACTION_WORDS - 1] < 0;
+    if (negative) {
+        /* f >= 1/2: round n up, f - 1 */
+        words_negate(fraction, FRACTION_WORDS);
+        n = (n + 1) & 3;
+    }
+    *r = xq_mul(xq_from_words(negative, fraction, FRACTION_WORDS,
+                              -64 * FRACTION_WORDS), xq_pio2);
+    return n;
+}
+
+/* sin(r) and cos(r) for the xq r with |r| <= pi/4 */
+static void
+sincos_reduced(xq r, xq *sine, xq *cosine)
+{
+    int negative = r.neg;
+    r.neg = 0;
+    /* r * 128 = m * 2**(e - 120) */
+    int shift = 120 - r.e;
+    int j = (r.m == 0 || shift >= 128) ? 0 : (int)(r.m >> shift);
+    xq t = r;
+    if (j != 0) {
+        t = xq_make(0, r.m & (((u128)1 << shift) - 1), r.e - 127);
+    }
+    u128 mu = fixed_scaled(t, 7);
+    u128 mu2 = umulhi(mu, mu);
+    xq sin_t = xq_mul(t, xq_make(0, POLY_EVAL(sin_poly, mu2, 1), -127));
+    xq cos_t = xq_make(0, POLY_EVAL(cos_poly, mu2, 1), -127);
+    if (j == 0) {
+        *sine = sin_t;
+        *cosine = cos_t;
+    }
+    else {
+        *sine = xq_add(xq_mul(sin_table[j], cos_t), xq_mul(cos_table[j], sin_t));
+        *cosine = xq_sub(xq_mul(cos_table[j], cos_t),
+                         xq_mul(sin_table[j], sin_t));
+    }
+    sine->neg ^= negative;
+}
+
+/*
+ * The special cases of sin, cos and tan: NaN, inf (invalid) and |x| below
+ * 2**-60 (sin and tan give x, cos 1).  Returns 1 if *result is set.
+ */
+static int
+trig_special(npy_quad x, int is_cos, npy_quad *result)
+{
+    u128 mag = get_bits(x) & ABS_MASK;
+    if (mag > INF_BITS) {
+        *result = nan_argument(x);
+    }
+    else if (mag == INF_BITS) {
+        *result = invalid_result();
+    }
+    else if (mag < TRIG_TINY_BITS) {
+        if (is_cos) {
+            *result = from_bits(ONE_BITS);
+        }
+        else {
+            /* through xq for the underflow of a subnormal x */
+            *result = mag == 0 ? x : xq_to_quad(xq_from_quad(x));
+        }
+    }
+    else {
+        return 0;
+    }
+    return 1;
+}
+
+/* sin and cos of r, n quarter turns on: the values of x's quadrant */
+static int
+trig_quadrant(npy_quad x, xq *sine, xq *cosine)
+{
+    xq a = xq_from_quad(x);
+    int negative = a.neg;
+    a.neg = 0;
+    xq r = a;
+    int n = 0;
+    if (a.e >= 0 || (a.e == -1 && a.m > xq_pio4.m)) {
+        n = trig_reduce(a, &r);
+    }
+    sincos_reduced(r, sine, cosine);
+    /* sin(-x) = -sin(x): handled by the caller through `negative` */
+    return n | (negative << 2);
+}
+
+npy_quad
+npy_quad_sin(npy_quad x)
+{
+    npy_quad result;
+    if (trig_special(x, 0, &result)) {
+        return result;
+    }
+    xq s, c;
+    int quadrant = trig_quadrant(x, &s, &c);
+    xq value = (quadrant & 1) ? c : s;
+    if (quadrant & 2) {
+        value = xq_negate(value);
+    }
+    if (quadrant & 4) {
+        value = xq_negate(value);
+    }
+    return xq_to_quad(value);
+}
+
+npy_quad
+npy_quad_cos(npy_quad x)
+{
+    npy_quad result;
+    if (trig_special(x, 1, &result)) {
+        return result;
+    }
+    xq s, c;
+    int quadrant = trig_quadrant(x, &s, &c);
+    xq value = (quadrant & 1) ? xq_negate(s) : c;
+    if (quadrant & 2) {
+        value = xq_negate(value);
+    }
+    return xq_to_quad(value);
+}
+
+npy_quad
+npy_quad_tan(npy_quad x)
+{
+    npy_quad result;
+    if (trig_special(x, 0, &result)) {
+        return result;
+    }
+    xq s, c;
+    int quadrant = trig_quadrant(x, &s, &c);
+    xq value = (quadrant & 1) ? xq_negate(xq_div(c, s)) : xq_div(s, c);
+    if (quadrant & 4) {
+        value = xq_negate(value);
+    }
+    return xq_to_quad(value);
+}
+
+
+/* atan(v) for the xq v in [0, 1] */
+static xq
+atan_core(xq v)
+{
+    int shift = 120 - v.e;
+    int j = (v.m == 0 || shift >= 128) ? 0 : (int)(v.m >> shift);
+    xq t = v;
+    if (j != 0) {
+        xq c = xq_make(0, (u128)j, -7);
+        t = xq_div(xq_sub(v, c), xq_add(xq_one, xq_mul(v, c)));
+    }
+    u128 mu = fixed_scaled(t, 7);
+    xq atan_t = xq_mul(t, xq_make(0, POLY_EVAL(atan_poly, umulhi(mu, mu), 1),
+                                  -127));
+    return j == 0 ? atan_t : xq_add(atan_table[j], atan_t);
+}
+
+/* atan(num / den) in [0, pi/2] for the xq num, den >= 0, not both zero */
+static xq
+atan_ratio(xq num, xq den)
+{
+    if (num.e < den.e || (num.e == den.e && num.m <= den.m)) {
+        return den.m == 0 ? xq_pio2 : atan_core(xq_div(num, den));
+    }
+    return xq_sub(xq_pio2, atan_core(xq_div(den, num)));
+}
+
+npy_quad
+npy_quad_atan(npy_quad x)
+{
+    u128 u = get_bits(x), mag = u & ABS_MASK;
+    if (mag > INF_BITS) {
+        return nan_argument(x);
+    }
+    if (mag < TRIG_TINY_BITS) {
+        return mag == 0 ? x : xq_to_quad(xq_from_quad(x));
+    }
+    xq a = xq_from_quad(x);
+    int negative = a.neg;
+    a.neg = 0;
+    xq result = mag == INF_BITS ? xq_pio2 : atan_ratio(a, xq_one);
+    result.neg = negative;
+    return xq_to_quad(result);
+}
+
+npy_quad
+npy_quad_atan2(npy_quad y, npy_quad x)
+{
+    u128 uy = get_bits(y), ux = get_bits(x);
+    u128 my = uy & ABS_MASK, mx = ux & ABS_MASK;
+    if (my > INF_BITS || mx > INF_BITS) {
+        return from_bits(nan_result(uy, ux));
+    }
+    int y_negative = (int)(uy >> 127), x_negative = (int)(ux >> 127);
+    xq angle;
+    if (my == 0) {
+        /* +-0 for x >= +0, +-pi for x <= -0 */
+        angle = x_negative ? xq_pi : xq_zero;
+    }
+    else if (my == INF_BITS || mx == INF_BITS) {
+        if (my == INF_BITS && mx == INF_BITS) {
+            angle = x_negative ? xq_add(xq_pio2, xq_pio4) : xq_pio4;
+        }
+        else if (my == INF_BITS) {
+            angle = xq_pio2;
+        }
+        else {
+            angle = x_negative ? xq_pi : xq_zero;
+        }
+    }
+    else {
+        xq a = xq_from_quad(from_bits(my)), b = xq_from_quad(from_bits(mx));
+        angle = atan_ratio(a, b);
+        if (x_negative) {
+            angle = xq_sub(xq_pi, angle);
+        }
+    }
+    angle.neg = y_negative;
+    return xq_to_quad(angle);
+}
+
+/* sqrt(1 - x*x) for |x| < 1, as (1 - |x|) * (1 + |x|) */
+static xq
+cosine_of_asin(xq a)
+{
+    return xq_sqrt(xq_mul(xq_sub(xq_one, a), xq_add(xq_one, a)));
+}
+
+npy_quad
+npy_quad_asin(npy_quad x)
+{
+    u128 u = get_bits(x), mag = u & ABS_MASK;
+    if (mag > INF_BITS) {
+        return nan_argument(x);
+    }
+    if (mag > ONE_BITS) {
+        return invalid_result();
+    }
+    if (mag < TRIG_TINY_BITS) {
+        return mag == 0 ? x : xq_to_quad(xq_from_quad(x));
+    }
+    xq a = xq_from_quad(x);
+    int negative = a.neg;
+    a.neg = 0;
+    xq result = mag == ONE_BITS ? xq_pio2 : atan_ratio(a, cosine_of_asin(a));
+    result.neg = negative;
+    return xq_to_quad(result);
+}
+
+npy_quad
+npy_quad_acos(npy_quad x)
+{
+    u128 u = get_bits(x), mag = u & ABS_MASK;
+    if (mag > INF_BITS) {
+        return nan_argument(x);
+    }
+    if (mag > ONE_BITS) {
+        return invalid_result();
+    }
+    if (u == ONE_BITS) {
+        return from_bits(0);
+    }
+    xq a = xq_from_quad(x);
+    int negative = a.neg;
+    a.neg = 0;
+    xq result = mag == ONE_BITS ? xq_zero : atan_ratio(cosine_of_asin(a), a);
+    if (negative) {
+        result = xq_sub(xq_pi, result);
+    }
+    return xq_to_quad(result);
+}

@@ -1,0 +1,338 @@
+/*
+ * The working precision of numpy-dive's binary128 math functions.
+ *
+ * The kernels evaluate in 128-bit arithmetic on 64-bit integer multiplies,
+ * 15 bits beyond binary128's 113, and round once at the end
+ * (npy_quad_from_significand, which also raises overflow and underflow):
+ *
+ *   - fixed point: an unsigned 128-bit integer with 127 or 128 fraction
+ *     bits, for polynomials in a small reduced argument;
+ *   - `xq`: a float with a 128-bit significand and an int exponent, for the
+ *     steps that combine values of different magnitudes.  Its operations
+ *     truncate, each with a relative error below 2**-126, and never overflow
+ *     or underflow in the range the kernels use;
+ *   - little-endian arrays of 64-bit words, for the exact products of the
+ *     argument reductions.
+ *
+ * Private to npymath.
+ */
+#ifndef NUMPY_CORE_SRC_NPYMATH_NPY_QUAD_XPREC_H_
+#define NUMPY_CORE_SRC_NPYMATH_NPY_QUAD_XPREC_H_
+
+#include "npy_quad_private.h"
+
+#define U128(hi, lo) (((u128)(hi) << 64) | (u128)(lo))
+#define XQ_ONE_M ((u128)1 << 127)
+
+/* (-1)**neg * m * 2**(e - 127), with bit 127 of m set; m == 0 is zero */
+typedef struct {
+    u128 m;
+    int e;
+    int neg;
+} xq;
+
+static const xq xq_zero = {0, 0, 0};
+static const xq xq_one = {XQ_ONE_M, 0, 0};
+
+
+/* The high 128 bits of the product a*b, rounded down (exactly). */
+static inline u128
+umulhi(u128 a, u128 b)
+{
+    npy_uint64 ah = (npy_uint64)(a >> 64), al = (npy_uint64)a;
+    npy_uint64 bh = (npy_uint64)(b >> 64), bl = (npy_uint64)b;
+    u128 hl = (u128)ah * bl, lh = (u128)al * bh;
+    u128 mid = (u128)(npy_uint64)hl + (npy_uint64)lh + (((u128)al * bl) >> 64);
+    return (u128)ah * bh + (hl >> 64) + (lh >> 64) + (mid >> 64);
+}
+
+/*
+ * Horner's rule in fixed point: sum c[k] r**k, or sum (-1)**k c[k] r**k
+ * when `alternate`, with c[k] in [0, 2) (127 fraction bits) and r in [0, 1)
+ * (128 fraction bits).  An alternating series must have decreasing terms,
+ * so that no partial sum goes below zero.  The error is below 2**-126.
+ */
+static inline u128
+poly_eval(const u128 *c, int n, u128 r, int alternate)
+{
+    u128 acc = c[n - 1];
+    for (int k = n - 2; k >= 0; k--) {
+        u128 product = umulhi(acc, r);
+        acc = alternate ? c[k] - product : c[k] + product;
+    }
+    return acc;
+}
+
+#define POLY_EVAL(table, r, alternate) \
+    poly_eval((table), (int)(sizeof(table) / sizeof(*(table))), (r), (alternate))
+
+/* |t| * 2**shift with 128 fraction bits (a polynomial's argument), for an
+ * xq t with |t| < 2**-shift */
+static inline u128
+fixed_scaled(xq t, int shift)
+{
+    int right = -t.e - 1 - shift;
+    return t.m == 0 || right >= 128 ? 0 : t.m >> right;
+}
+
+
+/* (-1)**neg * v * 2**exp2, exactly */
+static inline xq
+xq_make(int neg, u128 v, int exp2)
+{
+    xq r = {0, 0, neg};
+    if (v != 0) {
+        int shift = 128 - bitlen128(v);
+        r.m = v << shift;
+        r.e = exp2 + 127 - shift;
+    }
+    return r;
+}
+
+/* A finite npy_quad, exactly. */
+static inline xq
+xq_from_quad(npy_quad q)
+{
+    u128 u = get_bits(q);
+    npy_int64 exp2;
+    u128 sig = decode(u & ABS_MASK, &exp2);
+    return xq_make((int)(u >> 127), sig, (int)exp2);
+}
+
+/* x rounded once to binary128; x stands for a value just above |x.m|. */
+static inline npy_quad
+xq_to_quad(xq x)
+{
+    if (x.m == 0) {
+        return from_bits(x.neg ? SIGN_BIT : 0);
+    }
+    return npy_quad_from_significand(x.neg, (npy_uint64)(x.m >> 64),
+                                     (npy_uint64)x.m, 1,
+                                     (npy_int64)x.e - 127);
+}
+
+static inline xq
+xq_negate(xq x)
+{
+    x.neg ^= 1;
+    return x;
+}
+
+static inline xq
+xq_ldexp(xq x, int n)
+{
+    x.e += n;
+    return x;
+}
+
+static inline xq
+xq_mul(xq a, xq b)
+{
+    xq r;
+    r.m = umulhi(a.m, b.m);
+    r.e = a.e + b.e + 1;
+    r.neg = a.neg ^ b.neg;
+    if (!(r.m >> 127)) {
+        r.m <<= 1;
+        r.e--;
+    }
+    return r;
+}
+
+/*
+ * a + b.  The smaller operand is truncated to the larger one's last bit, so
+ * the error is below 2**-127 relative to the larger operand: callers avoid
+ * adding opposite signs of nearly equal magnitude unless that is exact.
+ */
+static inline xq
+xq_add(xq a, xq b)
+{
+    if (b.m == 0) {
+        return a;
+    }
+    if (a.m == 0) {
+        return b;
+    }
+    if (a.e < b.e || (a.e == b.e && a.m < b.m)) {
+        xq t = a;
+        a = b;
+        b = t;
+    }
+    int d = a.e - b.e;
+    u128 bm = d >= 128 ? 0 : b.m >> d;
+    if (a.neg == b.neg) {
+        u128 sum = a.m + bm;
+        if (sum < a.m) {
+            a.m = (sum >> 1) | XQ_ONE_M;
+            a.e++;
+        }
+        else {
+            a.m = sum;
+        }
+        return a;
+    }
+    u128 difference = a.m - bm;
+    if (difference == 0) {
+        return xq_zero;
+    }
+    int shift = 128 - bitlen128(difference);
+    a.m = difference << shift;
+    a.e -= shift;
+    return a;
+}
+
+static inline xq
+xq_sub(xq a, xq b)
+{
+    return xq_add(a, xq_negate(b));
+}
+
+/* y + y*eps for y with 128 fraction bits and eps with 127, signed */
+static inline u128
+newton_update(u128 y, u128 eps_magnitude, int eps_negative)
+{
+    u128 step = umulhi(y, eps_magnitude) << 1;
+    return eps_negative ? y - step : y + step;
+}
+
+/* 1/a for a != 0; the error is below 2**-126. */
+static inline xq
+xq_recip(xq a)
+{
+    xq r = {0, -1 - a.e, a.neg};
+    if (a.m == XQ_ONE_M) {
+        r.m = XQ_ONE_M;
+        r.e = -a.e;
+        return r;
+    }
+    /* 1/b in (1/2, 1) for b = a.m / 2**127, from a double, then Newton */
+    double b = (double)(npy_uint64)(a.m >> 64) * 0x1p-63;
+    double seed = ldexp(1.0 / b, 64);
+    u128 y = (u128)(seed >= 0x1p64 ? ~(npy_uint64)0 : (npy_uint64)seed) << 64;
+    for (int i = 0; i < 2; i++) {
+        u128 by = umulhi(a.m, y);          /* b*y, 127 fraction bits */
+        int low = by < XQ_ONE_M;
+        y = newton_update(y, low ? XQ_ONE_M - by : by - XQ_ONE_M, !low);
+    }
+    r.m = y;
+    return r;
+}
+
+static inline xq
+xq_div(xq a, xq b)
+{
+    return xq_mul(a, xq_recip(b));
+}
+
+/* sqrt(a) for a >= 0; the error is below 2**-125. */
+static inline xq
+xq_sqrt(xq a)
+{
+    if (a.m == 0) {
+        return a;
+    }
+    /* a = b * 2**(2h), b in [1, 4) with 126 fraction bits */
+    int odd = a.e & 1;
+    u128 b = odd ? a.m : a.m >> 1;
+    int half = (a.e - odd) / 2;
+    if (!odd && a.m == XQ_ONE_M) {
+        xq r = {XQ_ONE_M, half, 0};
+        return r;
+    }
+    /* y ~ 1/sqrt(b) in (1/2, 1), 128 fraction bits: a double, then Newton */
+    double seed = ldexp(1.0 / sqrt((double)(npy_uint64)(b >> 64) * 0x1p-62), 64);
+    u128 y = (u128)(seed >= 0x1p64 ? ~(npy_uint64)0 : (npy_uint64)seed) << 64;
+    for (int i = 0; i < 2; i++) {
+        u128 byy = umulhi(b, umulhi(y, y));    /* b*y*y, 126 fraction bits */
+        u128 one = (u128)1 << 126;
+        int low = byy < one;
+        /* y += y * (1 - b*y*y) / 2 */
+        u128 step = umulhi(y, low ? one - byy : byy - one) << 1;
+        y = low ? y + step : y - step;
+    }
+    /* s = b*y ~ sqrt(b) in [1, 2), then s += y * (b - s*s) / 2 */
+    u128 s = umulhi(b, y) << 1;                 /* 127 fraction bits */
+    u128 ss = umulhi(s, s);                     /* 126 fraction bits */
+    int low = ss < b;
+    u128 step = umulhi(y, low ? b - ss : ss - b);
+    s = low ? s + step : s - step;
+    return xq_make(0, s, half - 127);
+}
+
+
+/* Little-endian arrays of 64-bit words. */
+
+static inline npy_uint64
+word_at(const npy_uint64 *x, int n, int i)
+{
+    return (i >= 0 && i < n) ? x[i] : 0;
+}
+
+/* bits [low, low + 128) of the n-word x; bits outside x are zero */
+static inline u128
+bits_at(const npy_uint64 *x, int n, int low)
+{
+    int w = low >> 6, s = low & 63;
+    npy_uint64 w0 = word_at(x, n, w), w1 = word_at(x, n, w + 1);
+    npy_uint64 w2 = word_at(x, n, w + 2);
+    if (s == 0) {
+        return U128(w1, w0);
+    }
+    return U128((w1 >> s) | (w2 << (64 - s)), (w0 >> s) | (w1 << (64 - s)));
+}
+
+/* out[0 .. na+nb) = a * b */
+static inline void
+words_mul(const npy_uint64 *a, int na, const npy_uint64 *b, int nb,
+          npy_uint64 *out)
+{
+    for (int i = 0; i < na + nb; i++) {
+        out[i] = 0;
+    }
+    for (int i = 0; i < na; i++) {
+        npy_uint64 carry = 0;
+        for (int j = 0; j < nb; j++) {
+            u128 t = (u128)a[i] * b[j] + out[i + j] + carry;
+            out[i + j] = (npy_uint64)t;
+            carry = (npy_uint64)(t >> 64);
+        }
+        out[i + nb] = carry;
+    }
+}
+
+/* x = -x (two's complement) on n words */
+static inline void
+words_negate(npy_uint64 *x, int n)
+{
+    npy_uint64 carry = 1;
+    for (int i = 0; i < n; i++) {
+        npy_uint64 w = ~x[i] + carry;
+        carry = carry && w == 0;
+        x[i] = w;
+    }
+}
+
+/* the bit length of the n-word x (0 for zero) */
+static inline int
+words_bitlen(const npy_uint64 *x, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        if (x[i]) {
+            return 64 * i + 64 - __builtin_clzll(x[i]);
+        }
+    }
+    return 0;
+}
+
+/* (-1)**neg * x * 2**exp2 for the n-word x, truncated to 128 bits */
+static inline xq
+xq_from_words(int neg, const npy_uint64 *x, int n, int exp2)
+{
+    int low = words_bitlen(x, n) - 128;
+    if (low < 0) {
+        low = 0;
+    }
+    return xq_make(neg, bits_at(x, n, low), exp2 + low);
+}
+
+#endif  /* NUMPY_CORE_SRC_NPYMATH_NPY_QUAD_XPREC_H_ */
