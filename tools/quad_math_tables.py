@@ -75,6 +75,36 @@ def xq_literal(value):
     return f"{{{u128_literal(m)}, {e}, {negative}}}"
 
 
+def xw(value):
+    """(words low first, e, negative): |value| = W * 2**(e - 255), W's top
+    bit set."""
+    if value == 0:
+        return [0] * 4, 0, 0
+    magnitude = abs(value)
+    e = int(gmpy2.floor(gmpy2.log2(magnitude)))
+    w = fixed(magnitude, 255 - e)
+    if w >= 1 << 256:
+        e += 1
+        w = fixed(magnitude, 255 - e)
+    if w < 1 << 255:
+        e -= 1
+        w = fixed(magnitude, 255 - e)
+    assert 1 << 255 <= w < 1 << 256
+    return [(w >> (64 * i)) & ((1 << 64) - 1) for i in range(4)], e, int(value < 0)
+
+
+def words_literal(n, count):
+    """n (two's complement if negative) as count 64-bit words, low first."""
+    n &= (1 << (64 * count)) - 1
+    return "{" + ", ".join(f"0x{(n >> (64 * i)) & ((1 << 64) - 1):016x}u"
+                           for i in range(count)) + "}"
+
+
+def xw_literal(value):
+    words, e, negative = xw(value)
+    return "{{" + ", ".join(f"0x{w:016x}u" for w in words) + f"}}, {e}, {negative}}}"
+
+
 def series(term, scale_bits):
     """Coefficients term(k) * 2**(-scale_bits * k) until they fall below the
     cutoff, as fixed-point literals with 127 fraction bits."""
@@ -192,6 +222,53 @@ def tables():
         "the bits of 2/pi after the binary point, 64 at a time, most significant first"))
     parts.append(f"/* pi/2 with 127 fraction bits */\n"
                  f"static const u128 pio2_fixed = {u128_literal(fixed(pi / 2, 127))};\n")
+
+    # The 256-bit tables of the slow paths (logaddexp's cancellations) and
+    # the 150-bit log2 of pow
+    scaled = fixed(mpfr(2) ** EXP_REDUCED_BITS / ln2, 369)
+    parts.append(array(
+        "npy_uint64", "exp_inv_step_wide",
+        [f"0x{(scaled >> (64 * i)) & ((1 << 64) - 1):016x}u" for i in range(6)],
+        "2**14 / ln2 * 2**369, 64-bit words, low first"))
+    parts.append(array(
+        "xw", "exp_t1_wide",
+        [xw_literal(mpfr(2) ** (mpfr(j) / 2 ** EXP_TABLE_BITS))
+         for j in range(1 << EXP_TABLE_BITS)], "2**(j/128)"))
+    parts.append(array(
+        "xw", "exp_t2_wide",
+        [xw_literal(mpfr(2) ** (mpfr(j) / 2 ** EXP_REDUCED_BITS))
+         for j in range(1 << EXP_TABLE_BITS)], "2**(j/16384)"))
+    parts.append(array(
+        "xw", "log_l1_wide",
+        [xw_literal(-gmpy2.log(mpfr(int(i)) / 2 ** LOG_I1_BITS)) for i in i1],
+        "-log(log_i1[j] / 2**8)"))
+    parts.append(array(
+        "xw", "log_l2_wide",
+        [xw_literal(-gmpy2.log(mpfr(int(i)) / 2 ** LOG_I2_BITS)) for i in i2],
+        "-log(log_i2[j] / 2**23)"))
+    parts.append(array(
+        "xw", "reciprocal_wide", [xw_literal(mpfr(1) / k) for k in range(1, 25)],
+        "1/k for k = 1..24"))
+    parts.append(f"/* ln 2 */\nstatic const xw xw_ln2 = {xw_literal(ln2)};\n")
+    parts.append(f"/* 1 / ln 2 */\nstatic const xw xw_inv_ln2 = {xw_literal(1 / ln2)};\n")
+    parts.append(array(
+        "npy_uint64", "log2_l1_fixed",
+        [words_literal(fixed(-gmpy2.log2(mpfr(int(i)) / 2 ** LOG_I1_BITS), 240), 4)
+         for i in i1], "-log2(log_i1[j] / 2**8) * 2**240, signed, 4 words each")
+        .replace("npy_uint64 log2_l1_fixed[92]", "npy_uint64 log2_l1_fixed[92][4]"))
+    parts.append(array(
+        "npy_uint64", "log2_l2_fixed",
+        [words_literal(fixed(-gmpy2.log2(mpfr(int(i)) / 2 ** LOG_I2_BITS), 240), 4)
+         for i in i2], "-log2(log_i2[j] / 2**23) * 2**240, signed, 4 words each")
+        .replace("npy_uint64 log2_l2_fixed[257]", "npy_uint64 log2_l2_fixed[257][4]"))
+    parts.append(array(
+        "npy_uint64", "inv_ln2_fixed", [f"0x{(fixed(1 / ln2, 255) >> (64 * i)) & ((1 << 64) - 1):016x}u" for i in range(4)],
+        "1 / ln2 * 2**255, 64-bit words, low first"))
+    parts.append(array(
+        "u128", "log1p_tail_poly",
+        series(lambda k: mpfr(1) / (k + 3), EXP_REDUCED_BITS),
+        "(log(1 + r) - r + r**2/2) / r**3 = sum (-1)**k c[k] (r * 2**14)**k, "
+        "c[k] = 2**(-14k) / (k+3)"))
 
     parts.append(constant("xq_ln2", ln2, "ln 2"))
     parts.append(constant("xq_inv_ln2", 1 / ln2, "1 / ln 2"))

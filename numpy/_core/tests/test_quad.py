@@ -872,17 +872,6 @@ class TestExponentFunctions:
         assert exact(integral[0]) == math.trunc(decode(bits))
         assert exact(fraction[0]) + exact(integral[0]) == decode(bits)
 
-    @pytest.mark.parametrize("name", ["float_power"])
-    def test_missing_loops_raise_a_clear_type_error(self, name):
-        ufunc = getattr(np, name)
-        args = [np.array([2], dtype=np.quad)] * ufunc.nin
-        with pytest.raises(TypeError, match=f"np.{name} has no quad loop"):
-            ufunc(*args)
-        # a quad in any position, and a quad scalar, are refused alike
-        if ufunc.nin == 2:
-            with pytest.raises(TypeError, match="no quad loop"):
-                ufunc(2.0, np.quad(2))
-
     def test_integral_powers(self):
         base = np.array(["1.1", "-3", "0", "2"], dtype=np.quad)
         cubes = base ** 3
@@ -892,8 +881,6 @@ class TestExponentFunctions:
         assert bits_of(np.quad(2) ** -16494) == 1
         with np.errstate(divide="ignore"):
             assert np.power(np.quad(0), -1) == np.inf
-        with pytest.raises(TypeError, match="integral exponent"):
-            np.quad(2) ** np.quad("0.5")
 
 
 class TestNumpyQuaddtypeIssues:

@@ -81,6 +81,10 @@ def ulp_error(bits, exact):
         return float(abs(result - exact) / gmpy2.mul_2exp(gmpy2.mpfr(1), exponent - 112))
 
 
+def power_exact(x, y):
+    return x ** y
+
+
 def logaddexp_exact(a, b):
     return max(a, b) + gmpy2.log1p(gmpy2.exp(-abs(a - b)))
 
@@ -143,11 +147,26 @@ UNARY = {
                 [(-16382, 16375, None)]),
 }
 
+# name: (ufunc, MPFR function, [((x range), (y range)), ...]), each range
+# (low exponent, high exponent, sign)
 BINARY = {
-    "arctan2": (np.arctan2, gmpy2.atan2, [(-20, 20), (-16000, 16000)]),
-    "hypot": (np.hypot, gmpy2.hypot, [(-20, 20), (-8000, 8000)]),
-    "logaddexp": (np.logaddexp, logaddexp_exact, [(-20, 13), (-3, 3)]),
-    "logaddexp2": (np.logaddexp2, logaddexp2_exact, [(-20, 13), (-3, 3)]),
+    "arctan2": (np.arctan2, gmpy2.atan2, [((-20, 20, None), (-20, 20, None)),
+                                         ((-16000, 16000, None),) * 2]),
+    "hypot": (np.hypot, gmpy2.hypot, [((-20, 20, None), (-20, 20, None)),
+                                     ((-8000, 8000, None),) * 2]),
+    "logaddexp": (np.logaddexp, logaddexp_exact,
+                  [((-20, 13, None), (-20, 13, None)), ((-3, 3, None),) * 2]),
+    "logaddexp2": (np.logaddexp2, logaddexp2_exact,
+                   [((-20, 13, None), (-20, 13, None)), ((-3, 3, None),) * 2]),
+    # x**y over the whole range of x, with y from where the result is
+    # barely off 1 to where it overflows, and x near 1 with huge y
+    "power": (np.power, power_exact, [((-1, 1, 0), (-4, 6, None)),
+                                      ((-16382, 16383, 0), (-30, 0, None)),
+                                      ((-3, 3, 0), (-3, 12, None)),
+                                      ((-40, 40, 0), (-120, -40, None))]),
+    "float_power": (np.float_power, power_exact,
+                    [((-1, 1, 0), (-4, 6, None)),
+                     ((-16382, 16383, 0), (-30, 0, None))]),
 }
 
 
@@ -174,8 +193,23 @@ def unary_points(name, count, seed):
 def binary_points(name, count, seed):
     rng = random.Random(f"{name}-{seed}")
     ranges = BINARY[name][2]
-    return [(random_bits(rng, *ranges[i % len(ranges)]),
-             random_bits(rng, *ranges[i % len(ranges)])) for i in range(count)]
+    points = []
+    for i in range(count):
+        x_range, y_range = ranges[i % len(ranges)]
+        points.append((random_bits(rng, *x_range), random_bits(rng, *y_range)))
+    return points
+
+
+def negative_base_points(count, seed):
+    """x < 0 with integral y (exact in binary128)."""
+    rng = random.Random(f"negative-base-{seed}")
+    points = []
+    for _ in range(count):
+        y = rng.randint(-400, 400) or 1
+        with gmpy2.context(BINARY128):
+            y_bits = to_bits(gmpy2.mpfr(y))
+        points.append((random_bits(rng, -3, 3, 1), y_bits))
+    return points
 
 
 def grade(ufunc, reference, arguments):
@@ -218,6 +252,18 @@ class TestAccuracy:
     def test_binary(self, name):
         ufunc, reference, _ = BINARY[name]
         check_accuracy(ufunc, reference, binary_points(name, 400, 0), 0.995)
+
+    def test_power_of_negative_base(self):
+        check_accuracy(np.power, power_exact, negative_base_points(300, 0), 0.995)
+
+    def test_power_near_one_with_huge_exponent(self):
+        """(1 + 2**-k)**y with y up to 2**120: the product y * log2(x)
+        needs log2(x) to 150 bits, far beyond the working precision."""
+        rng = random.Random(3)
+        arguments = [(quad_bits(0, 0, rng.getrandbits(rng.randint(1, 60))),
+                      random_bits(rng, 40, 120, rng.getrandbits(1)))
+                     for _ in range(300)]
+        check_accuracy(np.power, power_exact, arguments, 0.995)
 
     @pytest.mark.slow
     @pytest.mark.parametrize("name", sorted(UNARY))
@@ -366,6 +412,26 @@ SPECIAL_VALUES = [
     (np.logaddexp, (INF, q(1)), INF, None),
     (np.logaddexp, (-INF, q(1)), q(1), None),
     (np.logaddexp2, (q(3), q(3)), q(4), None),
+    (np.power, (NAN, q(0)), q(1), None),
+    (np.power, (q(1), NAN), q(1), None),
+    (np.power, (q(-1), INF), q(1), None),
+    (np.power, (q("0.5"), INF), q(0), None),
+    (np.power, (q("0.5"), -INF), INF, None),
+    (np.power, (q(2), -INF), q(0), None),
+    (np.power, (q(-0.0), q(-3)), -INF, "divide"),
+    (np.power, (q(-0.0), q("-0.5")), INF, "divide"),
+    (np.power, (q(-0.0), q(3)), q(-0.0), None),
+    (np.power, (q(-0.0), q("0.5")), q(0), None),
+    (np.power, (-INF, q(-3)), q(-0.0), None),
+    (np.power, (-INF, q(3)), -INF, None),
+    (np.power, (-INF, q("0.5")), INF, None),
+    (np.power, (q(-8), q("0.5")), NAN, "invalid"),
+    (np.power, (q(-2), q(3)), q(-8), None),
+    (np.power, (q(2), q(-16494)), quad_of(1), None),
+    (np.power, (q(2), q(16384)), INF, "overflow"),
+    (np.power, (q("0.5"), q("20000.5")), q(0), "underflow"),
+    (np.power, (q(4), q("0.5")), q(2), None),
+    (np.power, (q(9), q("1.5")), q(27), None),
     (np.heaviside, (q(-0.0), q("0.5")), q("0.5"), None),
     (np.heaviside, (q(-2), q("0.5")), q(0), None),
     (np.heaviside, (NAN, q("0.5")), NAN, None),
@@ -411,6 +477,33 @@ class TestUfuncIntegration:
         assert type(value) is np.quad
         with gmpy2.context(REFERENCE):
             assert bits_of(value) == correctly_rounded(gmpy2.exp(1))
+
+    def test_scalar_power(self):
+        root = np.quad(2) ** np.quad("0.5")
+        assert type(root) is np.quad
+        with gmpy2.context(REFERENCE):
+            assert bits_of(root) == correctly_rounded(gmpy2.sqrt(2))
+        assert bits_of(np.quad(2) ** 0.5) == bits_of(root)
+        assert bits_of(2 ** np.quad("0.5")) == bits_of(root)
+
+    def test_every_float_ufunc_with_a_longdouble_loop_takes_quad(self):
+        """No elementwise float ufunc refuses quad or rounds it through
+        another type (the gufuncs vecdot, matvec and vecmat have no quad
+        loops yet)."""
+        checked = 0
+        for name in dir(np):
+            ufunc = getattr(np, name)
+            if not isinstance(ufunc, np.ufunc) or ufunc.signature:
+                continue
+            if not any(t.split("->")[0] == "g" * ufunc.nin for t in ufunc.types):
+                continue
+            args = [np.array([q("0.5")])] * ufunc.nin
+            with np.errstate(all="ignore"):
+                results = ufunc(*args)
+            for result in results if isinstance(results, tuple) else (results,):
+                assert result.dtype in (np.dtype(np.quad), np.bool, np.intc), name
+            checked += 1
+        assert checked >= 70
 
     def test_mixed_operands_promote_to_quad(self):
         assert np.arctan2(q(1), 2.0).dtype == np.quad

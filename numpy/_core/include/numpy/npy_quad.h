@@ -230,6 +230,11 @@ npy_quad npy_quad_hypot(npy_quad x, npy_quad y);
 /* log(exp(a) + exp(b)) and log2(2**a + 2**b), without overflow */
 npy_quad npy_quad_logaddexp(npy_quad a, npy_quad b);
 npy_quad npy_quad_logaddexp2(npy_quad a, npy_quad b);
+/*
+ * C's pow, every real exponent (x < 0 needs an integral one: invalid
+ * otherwise); pow(x, 0) and pow(1, y) are 1 even for NaN, 0**-y is a pole
+ */
+npy_quad npy_quad_pow(npy_quad x, npy_quad y);
 /* x * (pi / 180) and x * (180 / pi), rounded once */
 npy_quad npy_quad_deg2rad(npy_quad x);
 npy_quad npy_quad_rad2deg(npy_quad x);

@@ -268,31 +268,45 @@ npy_quad_expm1(npy_quad x)
  */
 
 /*
- * log(y) for y = Y / 2**190 in [0.707, 1.414), Y exact in four words:
- * y * I1 / 2**8 = 1 + r1 and (1 + r1) * I2 / 2**23 = 1 + r2 are exact,
- * log(y) = L1 + L2 + log(1 + r2).
+ * The table reduction of log: for y = Y / 2**190 in [0.707, 1.414), Y exact
+ * in four words, y * I1 / 2**8 = 1 + r1 and (1 + r1) * I2 / 2**23 = 1 + r2
+ * are exact, so that log(y) = L1 + L2 + log(1 + r2).  Sets the table
+ * indices and |r2| * 2**221 in `r2` (four words); returns r2 < 0.
  */
-static xq
-log_of_mantissa(const npy_uint64 *Y)
+static int
+log_reduce(const npy_uint64 *Y, int *j1, int *j2, npy_uint64 *r2)
 {
-    int j1 = (int)(Y[2] >> (190 - 7 - 128));
-    npy_uint64 i1 = log_i1[j1 - 90];
+    *j1 = (int)(Y[2] >> (190 - 7 - 128));
+    npy_uint64 i1 = log_i1[*j1 - 90];
     npy_uint64 p1[5], p2[5];
     words_mul(Y, 4, &i1, 1, p1);                /* 1 + r1, 198 fraction bits */
     p1[3] -= (npy_uint64)1 << (198 - 192);
     /* j2 = round(r1 * 2**14); |r1| < 2**-7, so r1 * 2**15 fits the low word */
     npy_int64 r1_scaled = (npy_int64)((p1[3] << 9) | (p1[2] >> 55));
-    int j2 = (int)((r1_scaled + 1) >> 1);
+    *j2 = (int)((r1_scaled + 1) >> 1);
     p1[3] += (npy_uint64)1 << (198 - 192);
-    npy_uint64 i2 = log_i2[j2 + 128];
+    npy_uint64 i2 = log_i2[*j2 + 128];
     words_mul(p1, 4, &i2, 1, p2);               /* 1 + r2, 221 fraction bits */
     p2[3] -= (npy_uint64)1 << (221 - 192);
     int negative = (npy_int64)p2[3] < 0;
     if (negative) {
         words_negate(p2, 4);
     }
-    xq r2 = xq_from_words(negative, p2, 4, -221);
-    u128 rho = bits_at(p2, 4, 221 - 14 - 128);  /* |r2| * 2**14 */
+    for (int i = 0; i < 4; i++) {
+        r2[i] = p2[i];
+    }
+    return negative;
+}
+
+/* log(y) for y = Y / 2**190 in [0.707, 1.414), Y exact in four words */
+static xq
+log_of_mantissa(const npy_uint64 *Y)
+{
+    int j1, j2;
+    npy_uint64 r2_words[4];
+    int negative = log_reduce(Y, &j1, &j2, r2_words);
+    xq r2 = xq_from_words(negative, r2_words, 4, -221);
+    u128 rho = bits_at(r2_words, 4, 221 - 14 - 128);    /* |r2| * 2**14 */
     xq ratio = xq_make(0, POLY_EVAL(log1p_poly, rho, !negative), -127);
     xq sum = xq_add(xq_mul(r2, ratio), log_l2[j2 + 128]);
     return xq_add(sum, log_l1[j1 - 90]);
@@ -707,10 +721,99 @@ npy_quad_hypot(npy_quad x, npy_quad y)
 }
 
 /*
+ *****************************************************************************
+ *             256-BIT EXP AND LOG (logaddexp's cancellations)               *
+ *****************************************************************************
+ */
+
+/* exp(x), or 2**x when base2, for the xq x with |x| < 2**14, to 2**-250 */
+static xw
+exp_wide(xq x, int base2)
+{
+    npy_uint64 m[2] = {(npy_uint64)x.m, (npy_uint64)(x.m >> 64)};
+    npy_uint64 fraction[4];
+    npy_int64 k;
+    if (base2) {
+        /* x * 2**14 = m * 2**(e - 113), exactly */
+        int point = 113 - x.e;
+        k = (npy_int64)(npy_uint64)bits_at(m, 2, point);
+        for (int i = 0; i < 4; i++) {
+            fraction[i] = (npy_uint64)bits_at(m, 2, point - 256 + 64 * i);
+        }
+    }
+    else {
+        npy_uint64 product[8];
+        words_mul(m, 2, exp_inv_step_wide, 6, product);
+        int point = 369 + 127 - x.e;
+        k = (npy_int64)(npy_uint64)bits_at(product, 8, point);
+        for (int i = 0; i < 4; i++) {
+            fraction[i] = (npy_uint64)bits_at(product, 8, point - 256 + 64 * i);
+        }
+    }
+    int has_fraction = (fraction[0] | fraction[1] | fraction[2] | fraction[3]) != 0;
+    if (x.neg) {
+        k = has_fraction ? -k - 1 : -k;
+        words_negate(fraction, 4);
+    }
+    /* r = f * ln2 / 2**14 < 2**-14.5: exp(r) = 1 + r(1 + r/2 (1 + r/3 (...))) */
+    xw r = xw_mul(xw_from_words(0, fraction, 4, -256 - 14), xw_ln2);
+    xw result = xw_one;
+    for (int n = 15; n >= 1; n--) {
+        result = xw_add(xw_one, xw_mul(xw_mul(r, result), reciprocal_wide[n - 1]));
+    }
+    result = xw_mul(xw_mul(result, exp_t1_wide[(k >> 7) & 127]),
+                    exp_t2_wide[k & 127]);
+    result.e += (int)(k >> 14);
+    return result;
+}
+
+/* log(s) for the xw s > 0, to 2**-250 */
+static xw
+log_wide(xw s)
+{
+    /* s = 2**E * y, Y = y * 2**255 with y in [0.707, 1.414) */
+    int halve = U128(s.w[3], s.w[2]) >= SQRT2_M;
+    int E = s.e + halve;
+    npy_uint64 Y[4];
+    for (int i = 0; i < 4; i++) {
+        Y[i] = (npy_uint64)bits_at(s.w, 4, 64 * i + halve);
+    }
+    int j1 = (int)(Y[3] >> 56);
+    npy_uint64 i1 = log_i1[j1 - 90], i2;
+    npy_uint64 p1[5], p2[6];
+    words_mul(Y, 4, &i1, 1, p1);                /* 1 + r1, 263 fraction bits */
+    p1[4] -= (npy_uint64)1 << (263 - 256);
+    npy_int64 r1_scaled = (npy_int64)((p1[4] << 8) | (p1[3] >> 56));
+    int j2 = (int)((r1_scaled + 1) >> 1);
+    p1[4] += (npy_uint64)1 << (263 - 256);
+    i2 = log_i2[j2 + 128];
+    words_mul(p1, 5, &i2, 1, p2);               /* 1 + r2, 286 fraction bits */
+    p2[4] -= (npy_uint64)1 << (286 - 256);
+    /* |r2| < 2**271: word 4 holds the sign */
+    int negative = (npy_int64)p2[4] < 0;
+    if (negative) {
+        words_negate(p2, 5);
+    }
+    xw r2 = xw_from_words(negative, p2, 5, -286);
+    /* log(1 + r2) = r2 * sum (-1)**n r2**n / (n + 1), |r2| < 2**-15 */
+    xw series = reciprocal_wide[17];
+    for (int n = 16; n >= 0; n--) {
+        series = xw_sub(reciprocal_wide[n], xw_mul(r2, series));
+    }
+    xw result = xw_add(xw_add(xw_mul(r2, series), log_l2_wide[j2 + 128]),
+                       log_l1_wide[j1 - 90]);
+    if (E != 0) {
+        npy_uint64 magnitude = (npy_uint64)(E < 0 ? -E : E);
+        result = xw_add(result, xw_mul(xw_from_words(E < 0, &magnitude, 1, 0),
+                                       xw_ln2));
+    }
+    return result;
+}
+
+/*
  * log(base**a + base**b) = max + log1p(base**-|a - b|) / log(base), with
- * base e (log_base == 0) or 2.  |a - b| is exact in working precision
- * unless the exponents of a and b differ by more than 15, and then the
- * log1p term is below 2**-14 of the result or has no effect.
+ * base e or 2.  When the sum cancels (max < 0 and the result is much
+ * smaller), it is recomputed as log(base**a + base**b) in 256 bits.
  */
 static npy_quad
 log_add_exp(npy_quad a, npy_quad b, int base2)
@@ -722,33 +825,30 @@ log_add_exp(npy_quad a, npy_quad b, int base2)
     if (ua == ub && (ua & ABS_MASK) == INF_BITS) {
         return a;       /* both +inf or both -inf */
     }
-    npy_quad high = npy_quad_ge(a, b) ? a : b, low = npy_quad_ge(a, b) ? b : a;
-    u128 uh = get_bits(high), ul = get_bits(low);
-    if ((uh & ABS_MASK) == INF_BITS || (ul & ABS_MASK) == INF_BITS) {
+    int a_high = npy_quad_ge(a, b);
+    npy_quad high = a_high ? a : b, low = a_high ? b : a;
+    if ((get_bits(high) & ABS_MASK) == INF_BITS
+            || (get_bits(low) & ABS_MASK) == INF_BITS) {
         return high;    /* +inf, or the finite one beside -inf */
     }
-    xq d = xq_sub(xq_from_quad(high), xq_from_quad(low));
-    xq h = xq_from_quad(high);
+    xq h = xq_from_quad(high), l = xq_from_quad(low);
+    xq d = xq_sub(h, l);
     if (d.m != 0 && d.e >= 14) {
-        /* base**-d < 2**-16384 * ... : far below half an ulp of high or of
-         * any nonzero high; 0 + tiny rounds as tiny */
-        if (h.m != 0) {
-            return high;
-        }
+        /* base**-d < 2**-16384: below half the smallest subnormal */
+        return high;
     }
-    xq term;
-    if (d.e >= 14 && d.m != 0) {
-        term = xq_zero;
+    xq minus_d = xq_negate(d);
+    xq term = log1p_xq(base2 ? exp2_xq(minus_d) : exp_xq(minus_d));
+    if (base2) {
+        term = xq_mul(term, xq_inv_ln2);
     }
-    else {
-        xq minus_d = xq_negate(d);
-        xq power = base2 ? exp2_xq(minus_d) : exp_xq(minus_d);
-        term = log1p_xq(power);
-        if (base2) {
-            term = xq_mul(term, xq_inv_ln2);
-        }
+    xq result = xq_add(h, term);
+    if (h.neg && h.m != 0 && (result.m == 0 || result.e < h.e - 4)) {
+        xw sum = xw_add(exp_wide(h, base2), exp_wide(l, base2));
+        xw wide = log_wide(sum);
+        return xw_to_quad(base2 ? xw_mul(wide, xw_inv_ln2) : wide);
     }
-    return xq_to_quad(xq_add(h, term));
+    return xq_to_quad(result);
 }
 
 npy_quad
@@ -784,4 +884,199 @@ npy_quad
 npy_quad_rad2deg(npy_quad x)
 {
     return scale_by(x, xq_rad2deg);
+}
+
+
+/*
+ *****************************************************************************
+ *                                   POW                                     *
+ *****************************************************************************
+ */
+
+/*
+ * log2(x) for the xq x > 0 with a relative error below 2**-150, as the
+ * four-word L and exp2 with |log2(x)| = L * 2**exp2; returns its sign.
+ *
+ * log2(x) = E + LB1 + LB2 + log2(1 + r2) with the reduction of log; the
+ * last term is r2 * (1/ln2) * (1 - r2/2 + r2**2 * tail(r2)), the product
+ * of exact words but for the tail, which is below 2**-30 of it.  The sum
+ * is formed in 256-bit fixed point (2**-240), exact, unless only the last
+ * term is nonzero, which then stands alone with its relative precision.
+ */
+static int
+log2_wide(xq x, npy_uint64 *L, int *exp2)
+{
+    npy_uint64 Y[4], r2[4];
+    int E = log_split(x, Y);
+    int j1, j2;
+    int negative = log_reduce(Y, &j1, &j2, r2);
+
+    /* Q = 1 - r2/2 + r2**2 * tail with 255 fraction bits */
+    npy_uint64 Q[4] = {0, 0, 0, (npy_uint64)1 << 63}, half_r2[4], tail_words[4];
+    for (int i = 0; i < 4; i++) {
+        half_r2[i] = (npy_uint64)bits_at(r2, 4, 64 * i - 33);  /* r2/2 * 2**255 */
+    }
+    xq r2_xq = xq_from_words(negative, r2, 4, -221);
+    u128 rho = bits_at(r2, 4, 221 - 14 - 128);
+    xq tail = xq_mul(xq_mul(r2_xq, r2_xq),
+                     xq_make(0, POLY_EVAL(log1p_tail_poly, rho, !negative), -127));
+    npy_uint64 tail_m[2] = {(npy_uint64)tail.m, (npy_uint64)(tail.m >> 64)};
+    for (int i = 0; i < 4; i++) {
+        /* tail = m * 2**(e - 127): times 2**255 is m << (e + 128) */
+        tail_words[i] = tail.m == 0 ? 0
+                : (npy_uint64)bits_at(tail_m, 2, 64 * i - (tail.e + 128));
+    }
+    if (negative) {
+        /* Q = 1 + |r2|/2 + tail */
+        npy_uint64 carry = 0;
+        for (int i = 0; i < 4; i++) {
+            u128 t = (u128)Q[i] + half_r2[i] + tail_words[i] + carry;
+            Q[i] = (npy_uint64)t;
+            carry = (npy_uint64)(t >> 64);
+        }
+    }
+    else {
+        /* Q = 1 - r2/2 + tail: the tail is positive, below r2/2 */
+        npy_int64 borrow = 0;
+        for (int i = 0; i < 4; i++) {
+            i128 t = (i128)Q[i] - half_r2[i] + tail_words[i] + borrow;
+            Q[i] = (npy_uint64)t;
+            borrow = (npy_int64)(t >> 64);
+        }
+    }
+    /* M = Q / ln2 with 254 fraction bits, then p = |r2| * M */
+    npy_uint64 M8[8], p[8];
+    words_mul(inv_ln2_fixed, 4, Q, 4, M8);
+    words_mul(r2, 4, M8 + 4, 4, p);             /* |p| * 2**(221 + 254) */
+
+    if (E == 0 && log_i1[j1 - 90] == 256 && j2 == 0) {
+        /* log2(x) = log2(1 + r2) alone */
+        int length = words_bitlen(p, 8);
+        for (int i = 0; i < 4; i++) {
+            L[i] = (npy_uint64)bits_at(p, 8, length - 256 + 64 * i);
+        }
+        *exp2 = length - 256 - 475;
+        return negative;
+    }
+    /* S = E + LB1 + LB2 +- p, signed, 240 fraction bits */
+    npy_uint64 S[4], p_fixed[4];
+    npy_uint64 e_word = (npy_uint64)(npy_int64)E;
+    for (int i = 0; i < 4; i++) {
+        p_fixed[i] = (npy_uint64)bits_at(p, 8, 475 - 240 + 64 * i);
+    }
+    if (negative) {
+        words_negate(p_fixed, 4);
+    }
+    u128 carry = 0;
+    for (int i = 0; i < 4; i++) {
+        /* E * 2**240 sits in word 3, bits 48 up (sign-extended) */
+        npy_uint64 e_part = i == 3 ? e_word << 48 : 0;
+        u128 t = (u128)log2_l1_fixed[j1 - 90][i] + log2_l2_fixed[j2 + 128][i]
+                 + p_fixed[i] + e_part + carry;
+        S[i] = (npy_uint64)t;
+        carry = t >> 64;
+    }
+    int sum_negative = (npy_int64)S[3] < 0;
+    if (sum_negative) {
+        words_negate(S, 4);
+    }
+    for (int i = 0; i < 4; i++) {
+        L[i] = S[i];
+    }
+    *exp2 = -240;
+    return sum_negative;
+}
+
+/* sign * 0, or sign * inf with divide-by-zero when `pole` */
+static npy_quad
+zero_or_inf(int negative, int infinite, int pole_flag)
+{
+    if (infinite && pole_flag) {
+        npy_set_floatstatus_divbyzero();
+    }
+    return from_bits((negative ? SIGN_BIT : 0) | (infinite ? INF_BITS : 0));
+}
+
+/*
+ * pow(x, y): 2**(y * log2|x|), with y * log2|x| = (k + f) / 2**14 taken
+ * from the exact product of y's significand with the 256-bit log2, so
+ * that f keeps 128 bits even when the product is near 2**14.
+ */
+npy_quad
+npy_quad_pow(npy_quad x, npy_quad y)
+{
+    u128 ux = get_bits(x), uy = get_bits(y);
+    u128 mx = ux & ABS_MASK, my = uy & ABS_MASK;
+    int x_negative = (int)(ux >> 127), y_negative = (int)(uy >> 127);
+
+    if (my == 0 || ux == ONE_BITS) {
+        /* pow(x, +-0) = pow(1, y) = 1, even for NaN (signalling ones aside) */
+        if (is_snan_bits(ux) || is_snan_bits(uy)) {
+            npy_set_floatstatus_invalid();
+        }
+        return quad_one();
+    }
+    if (mx > INF_BITS || my > INF_BITS) {
+        return from_bits(nan_result(ux, uy));
+    }
+    if (my == INF_BITS) {
+        if (mx == ONE_BITS) {
+            return quad_one();              /* pow(-1, +-inf) */
+        }
+        /* |x| < 1 with +inf, or |x| > 1 with -inf, is +0 */
+        return zero_or_inf(0, (mx > ONE_BITS) != y_negative, 0);
+    }
+    /* y is finite and nonzero from here on */
+    int integral = npy_quad_eq(npy_quad_trunc(y), y);
+    int odd = integral && my < ((u128)(EXP_BIAS + 113) << MANT_BITS)
+              && !npy_quad_eq(npy_quad_trunc(npy_quad_ldexp(y, -1)),
+                              npy_quad_ldexp(y, -1));
+    int negative = x_negative && odd;
+    if (mx == 0 || mx == INF_BITS) {
+        /* 0**y: inf for y < 0 (a pole), 0 for y > 0; inf**y the reverse */
+        int infinite = (mx == 0) == y_negative;
+        return zero_or_inf(negative, infinite, mx == 0);
+    }
+    if (x_negative && !integral) {
+        return invalid_result();
+    }
+    xq ax = xq_from_quad(x), yq = xq_from_quad(y);
+    ax.neg = 0;
+    if (ax.m == XQ_ONE_M && integral && my < ((u128)(EXP_BIAS + 31) << MANT_BITS)) {
+        /* (+-2**n)**y = 2**(n*y) exactly: no inexact underflow */
+        npy_int64 power = (npy_int64)ax.e * npy_quad_to_int64(y);
+        power = power > (1 << 20) ? (1 << 20)
+                : (power < -(1 << 20) ? -(1 << 20) : power);
+        npy_quad result = npy_quad_ldexp(quad_one(), (int)power);
+        return negative ? npy_quad_negative(result) : result;
+    }
+    npy_uint64 L[4];
+    int l_exp2;
+    int l_negative = log2_wide(ax, L, &l_exp2);
+    /* z * 2**14 = y * log2|x| * 2**14 = (m_y * L) * 2**(e_y - 127 + l_exp2 + 14) */
+    npy_uint64 m[2] = {(npy_uint64)yq.m, (npy_uint64)(yq.m >> 64)};
+    npy_uint64 product[6];
+    words_mul(m, 2, L, 4, product);
+    int point = 127 - yq.e - l_exp2 - 14;
+    int z_negative = l_negative ^ y_negative;
+    int length = words_bitlen(product, 6);
+    if (length == 0) {
+        return negative ? npy_quad_negative(quad_one()) : quad_one();
+    }
+    if (length - point > 29) {
+        /* |z| >= 2**15: far beyond the range */
+        npy_quad result = exp_out_of_range(z_negative);
+        return negative ? npy_quad_negative(result) : result;
+    }
+    npy_int64 k = (npy_int64)(npy_uint64)bits_at(product, 6, point);
+    u128 f = bits_at(product, 6, point - 128);
+    if (z_negative) {
+        /* -(k + f + tiny) = (-k - 1) + (1 - f - tiny) */
+        int sticky = words_any_below(product, 6, point - 128);
+        k = (f != 0 || sticky) ? -k - 1 : -k;
+        f = sticky ? ~f : -f;
+    }
+    xq result = exp_of_reduced(k, f);
+    result.neg = negative;
+    return xq_to_quad(result);
 }

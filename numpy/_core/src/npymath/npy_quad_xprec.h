@@ -12,7 +12,9 @@
  *     truncate, each with a relative error below 2**-126, and never overflow
  *     or underflow in the range the kernels use;
  *   - little-endian arrays of 64-bit words, for the exact products of the
- *     argument reductions.
+ *     argument reductions;
+ *   - `xw`, a float with a 256-bit significand, for the rare results whose
+ *     evaluation cancels too many bits for xq (logaddexp near zero).
  *
  * Private to npymath.
  */
@@ -300,6 +302,22 @@ words_mul(const npy_uint64 *a, int na, const npy_uint64 *b, int nb,
     }
 }
 
+/* whether any of the bits of the n-word x below bit `position` is set */
+static inline int
+words_any_below(const npy_uint64 *x, int n, int position)
+{
+    for (int i = 0; i < n && 64 * i < position; i++) {
+        npy_uint64 w = x[i];
+        if (position - 64 * i < 64) {
+            w &= ((npy_uint64)1 << (position - 64 * i)) - 1;
+        }
+        if (w) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* x = -x (two's complement) on n words */
 static inline void
 words_negate(npy_uint64 *x, int n)
@@ -333,6 +351,118 @@ xq_from_words(int neg, const npy_uint64 *x, int n, int exp2)
         low = 0;
     }
     return xq_make(neg, bits_at(x, n, low), exp2 + low);
+}
+
+
+/* (-1)**neg * W * 2**(e - 255) for W = w[3]:w[2]:w[1]:w[0] with bit 255
+ * set; W == 0 is zero */
+typedef struct {
+    npy_uint64 w[4];
+    int e;
+    int neg;
+} xw;
+
+static const xw xw_one = {{0, 0, 0, (npy_uint64)1 << 63}, 0, 0};
+
+/* (-1)**neg * x * 2**exp2 for the n-word x, truncated to 256 bits */
+static inline xw
+xw_from_words(int neg, const npy_uint64 *x, int n, int exp2)
+{
+    xw r = {{0, 0, 0, 0}, 0, neg};
+    int length = words_bitlen(x, n);
+    if (length == 0) {
+        return r;
+    }
+    int low = length - 256;
+    for (int i = 0; i < 4; i++) {
+        r.w[i] = (npy_uint64)bits_at(x, n, low + 64 * i);
+    }
+    r.e = exp2 + low + 255;
+    return r;
+}
+
+static inline xw
+xw_from_xq(xq a)
+{
+    xw r = {{0, 0, (npy_uint64)a.m, (npy_uint64)(a.m >> 64)}, a.e, a.neg};
+    return r;
+}
+
+/* a rounded once to binary128 (the bits below the 256 are taken as 0) */
+static inline npy_quad
+xw_to_quad(xw a)
+{
+    if (a.w[3] == 0) {
+        return from_bits(a.neg ? SIGN_BIT : 0);
+    }
+    return npy_quad_from_significand(a.neg, a.w[3], a.w[2],
+                                     (a.w[1] | a.w[0]) != 0,
+                                     (npy_int64)a.e - 127);
+}
+
+static inline xw
+xw_mul(xw a, xw b)
+{
+    if (a.w[3] == 0 || b.w[3] == 0) {
+        xw zero = {{0, 0, 0, 0}, 0, a.neg ^ b.neg};
+        return zero;
+    }
+    npy_uint64 product[8];
+    words_mul(a.w, 4, b.w, 4, product);
+    return xw_from_words(a.neg ^ b.neg, product, 8, a.e + b.e - 510);
+}
+
+/* a + b, with one guard word: the error is below 2**-318 of the larger */
+static inline xw
+xw_add(xw a, xw b)
+{
+    if (b.w[3] == 0) {
+        return a;
+    }
+    if (a.w[3] == 0) {
+        return b;
+    }
+    int a_smaller = a.e < b.e;
+    for (int i = 3; i >= 0 && a.e == b.e; i--) {
+        if (a.w[i] != b.w[i]) {
+            a_smaller = a.w[i] < b.w[i];
+            break;
+        }
+    }
+    if (a_smaller) {
+        xw t = a;
+        a = b;
+        b = t;
+    }
+    int d = a.e - b.e;
+    if (d > 320) {
+        return a;
+    }
+    npy_uint64 sum[5], carry = 0;
+    for (int i = 0; i < 5; i++) {
+        npy_uint64 x = i == 0 ? 0 : a.w[i - 1];
+        npy_uint64 y = (npy_uint64)bits_at(b.w, 4, 64 * i - 64 + d);
+        u128 t;
+        if (a.neg == b.neg) {
+            t = (u128)x + y + carry;
+            carry = (npy_uint64)(t >> 64);
+        }
+        else {
+            t = (u128)x - y - carry;
+            carry = (npy_uint64)(t >> 64) & 1;
+        }
+        sum[i] = (npy_uint64)t;
+    }
+    npy_uint64 wide[6] = {sum[0], sum[1], sum[2], sum[3], sum[4],
+                          a.neg == b.neg ? carry : 0};
+    return xw_from_words(a.neg, wide, 6, a.e - 255 - 64);
+}
+
+static inline xw
+xw_sub(xw a, xw b)
+{
+    b.neg ^= 1;
+    return xw_add(a, b);
 }
 
 #endif  /* NUMPY_CORE_SRC_NPYMATH_NPY_QUAD_XPREC_H_ */

@@ -265,184 +265,6 @@ clip_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
 }
 
 
-/*
- * x**n for integral n: a double-quad value (hi + lo, about 226 bits) times
- * 2**exp, so that no intermediate step overflows, underflows or rounds to
- * 113 bits.
- */
-typedef struct {
-    npy_quad hi, lo;
-    npy_int64 exp;
-} double_quad;
-
-/*
- * |x|**k has binary exponents of one sign for all k, so once past this bound
- * (far beyond quad's range) the result is 0 or inf: clamping is exact.
- */
-#define DOUBLE_QUAD_EXP_LIMIT ((npy_int64)1 << 20)
-
-static npy_int64
-clamp_exponent(npy_int64 exp)
-{
-    if (exp > DOUBLE_QUAD_EXP_LIMIT) {
-        return DOUBLE_QUAD_EXP_LIMIT;
-    }
-    return exp < -DOUBLE_QUAD_EXP_LIMIT ? -DOUBLE_QUAD_EXP_LIMIT : exp;
-}
-
-/* Scales hi into [1/2, 1), moving its binary exponent into exp. */
-static double_quad
-double_quad_normalize(npy_quad hi, npy_quad lo, npy_int64 exp)
-{
-    int shift;
-    double_quad result;
-    result.hi = npy_quad_frexp(hi, &shift);
-    result.lo = npy_quad_ldexp(lo, -shift);
-    result.exp = clamp_exponent(exp + shift);
-    return result;
-}
-
-/* (a.hi + a.lo) * (b.hi + b.lo), the product's error kept in lo (fma) */
-static double_quad
-double_quad_multiply(double_quad a, double_quad b)
-{
-    npy_quad product = npy_quad_mul(a.hi, b.hi);
-    npy_quad error = npy_quad_fma(a.hi, b.hi, npy_quad_negative(product));
-    error = npy_quad_add(error, npy_quad_add(npy_quad_mul(a.hi, b.lo),
-                                             npy_quad_mul(a.lo, b.hi)));
-    npy_quad hi = npy_quad_add(product, error);
-    npy_quad lo = npy_quad_sub(error, npy_quad_sub(hi, product));
-    return double_quad_normalize(hi, lo, a.exp + b.exp);
-}
-
-/* 1 / (a.hi + a.lo), by one Newton step from 1 / a.hi */
-static double_quad
-double_quad_reciprocal(double_quad a)
-{
-    npy_quad one = npy_quad_from_int64(1);
-    npy_quad q = npy_quad_div(one, a.hi);
-    npy_quad residual = npy_quad_sub(
-            npy_quad_fma(npy_quad_negative(q), a.hi, one),
-            npy_quad_mul(q, a.lo));
-    npy_quad correction = npy_quad_mul(q, residual);
-    npy_quad hi = npy_quad_add(q, correction);
-    npy_quad lo = npy_quad_sub(correction, npy_quad_sub(hi, q));
-    return double_quad_normalize(hi, lo, -a.exp);
-}
-
-/* |x|**n for finite, nonzero x and n > 0, by repeated squaring */
-static double_quad
-double_quad_power(npy_quad x, npy_uint64 n)
-{
-    double_quad base = double_quad_normalize(
-            npy_quad_absolute(x), npy_quad_from_int64(0), 0);
-    double_quad result = {npy_quad_from_int64(1), npy_quad_from_int64(0), 0};
-    while (n) {
-        if (n & 1) {
-            result = double_quad_multiply(result, base);
-        }
-        n >>= 1;
-        if (n) {
-            base = double_quad_multiply(base, base);
-        }
-    }
-    return result;
-}
-
-/* The C99 pow special cases that do not depend on an integral y. */
-static int
-power_special_case(npy_quad x, npy_quad y, npy_quad *result)
-{
-    npy_quad one = npy_quad_from_int64(1);
-    npy_quad magnitude = npy_quad_absolute(x);
-    if (npy_quad_iszero(y) || npy_quad_eq(x, one)) {
-        *result = one;
-        return 1;
-    }
-    if (npy_quad_isnan(x) || npy_quad_isnan(y)) {
-        *result = npy_quad_add(x, y);
-        return 1;
-    }
-    if (npy_quad_isinf(y)) {
-        if (npy_quad_eq(magnitude, one)) {
-            *result = one;
-        }
-        else if (npy_quad_lt(magnitude, one) == npy_quad_signbit(y)) {
-            *result = npy_quad_inf();
-        }
-        else {
-            *result = npy_quad_from_int64(0);
-        }
-        return 1;
-    }
-    return 0;
-}
-
-/*
- * x**y for integral y, faithfully rounded (exact when the result is
- * representable; a subnormal result is rounded twice).  Returns -1 for a
- * non-integral y.
- */
-static int
-quad_integral_power(npy_quad x, npy_quad y, npy_quad *result)
-{
-    if (power_special_case(x, y, result)) {
-        return 0;
-    }
-    if (!npy_quad_eq(npy_quad_trunc(y), y)) {
-        return -1;
-    }
-    npy_quad half_y = npy_quad_ldexp(y, -1);
-    int odd = !npy_quad_eq(npy_quad_trunc(half_y), half_y);
-    npy_quad magnitude = npy_quad_absolute(y);
-    if (npy_quad_iszero(x) || npy_quad_isinf(x)) {
-        /* 0**-n and inf**n are inf, 0**n and inf**-n are 0 */
-        int infinite = npy_quad_iszero(x) == npy_quad_signbit(y);
-        *result = infinite ? npy_quad_inf() : npy_quad_from_int64(0);
-        if (infinite && npy_quad_iszero(x)) {
-            npy_set_floatstatus_divbyzero();  /* a pole, like 1/0 */
-        }
-    }
-    else {
-        /* beyond 2**64, |x|**n is 0 or inf (|x| == 1 is done) */
-        npy_quad two_64 = npy_quad_ldexp(npy_quad_from_int64(1), 64);
-        npy_uint64 n = npy_quad_ge(magnitude, two_64)
-                       ? NPY_MAX_UINT64 : npy_quad_to_uint64(magnitude);
-        double_quad power = double_quad_power(x, n);
-        if (npy_quad_signbit(y)) {
-            power = double_quad_reciprocal(power);
-        }
-        *result = npy_quad_ldexp(npy_quad_add(power.hi, power.lo),
-                                 (int)power.exp);
-    }
-    if (odd && npy_quad_signbit(x)) {
-        *result = npy_quad_negative(*result);
-    }
-    return 0;
-}
-
-
-/* Non-integral powers need exp and log, which quad does not have yet. */
-static int
-power_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
-           npy_intp const dimensions[], npy_intp const steps[],
-           NpyAuxData *NPY_UNUSED(auxdata))
-{
-    BINARY_LOOP {
-        npy_quad result;
-        if (quad_integral_power(quad_load(ip1), quad_load(ip2), &result) < 0) {
-            PyErr_SetString(PyExc_TypeError,
-                    "np.power of quad needs an integral exponent: "
-                    "non-integral powers need the transcendental quad "
-                    "functions, which numpy-dive does not have yet");
-            return -1;
-        }
-        quad_store(op1, result);
-    }
-    return 0;
-}
-
-
 static int
 zero_initial(PyArrayMethod_Context *NPY_UNUSED(context),
              npy_bool NPY_UNUSED(reduction_is_empty), void *initial)
@@ -647,6 +469,8 @@ static const quad_loop binary_loops[] = {
     {"logaddexp2", npy_quad_logaddexp2, NPY_METH_IS_REORDERABLE,
      minus_inf_initial},
     {"heaviside", quad_heaviside},
+    {"power", npy_quad_pow},
+    {"float_power", npy_quad_pow},
 };
 
 static const quad_loop relation_loops[] = {
@@ -763,30 +587,6 @@ ldexp_promoter(PyObject *NPY_UNUSED(ufunc),
     new_op_dtypes[1] = NPY_DT_NewRef(&PyArray_LongDType);
     new_op_dtypes[2] = signature[2] ? NPY_DT_NewRef(signature[2]) : NULL;
     return 0;
-}
-
-
-/*
- * The ufuncs that need exp, log or trigonometry: numpy-dive has no quad
- * loops for them yet, and a quad must not slip into the object loop or be
- * rounded to a float type silently.
- */
-static const char *const transcendental_ufuncs[] = {
-    "float_power",
-};
-
-static int
-missing_loop_promoter(PyObject *ufunc,
-                      PyArray_DTypeMeta *const NPY_UNUSED(op_dtypes[]),
-                      PyArray_DTypeMeta *const NPY_UNUSED(signature[]),
-                      PyArray_DTypeMeta *NPY_UNUSED(new_op_dtypes[]))
-{
-    PyErr_Format(PyExc_TypeError,
-            "np.%s has no quad loop: numpy-dive does not have the "
-            "transcendental quad functions yet.  Cast explicitly (for "
-            "example .astype(np.longdouble)) if less precision will do.",
-            ((PyUFuncObject *)ufunc)->name);
-    return -1;
 }
 
 
@@ -910,30 +710,9 @@ init_quad_ufuncs(PyObject *umath)
                              quiet, NULL) < 0) {
         return -1;
     }
-    for (size_t i = 0;
-         i < sizeof(transcendental_ufuncs) / sizeof(*transcendental_ufuncs);
-         i++) {
-        PyObject *ufunc = PyDict_GetItemString(umath, transcendental_ufuncs[i]);
-        if (ufunc == NULL) {
-            return -1;
-        }
-        /* quad in one input, or (-1) in both: each pattern has one match */
-        int nin = ((PyUFuncObject *)ufunc)->nin;
-        for (int j = nin > 1 ? -1 : 0; j < nin; j++) {
-            if (add_promoter(ufunc, j, missing_loop_promoter) < 0) {
-                return -1;
-            }
-        }
-    }
     if (register_loop(umath, "matmul", 2, 1, binary, matmul_loop, NULL, 0,
                       NULL) < 0
             || add_promoters(umath, "matmul") < 0) {
-        return -1;
-    }
-    /* the GIL, to raise TypeError for non-integral exponents */
-    if (register_loop(umath, "power", 2, 1, binary, power_loop, NULL,
-                      NPY_METH_REQUIRES_PYAPI, NULL) < 0
-            || add_promoters(umath, "power") < 0) {
         return -1;
     }
     return 0;
