@@ -124,9 +124,8 @@ round_pack(u128 sig, int sticky, npy_int64 exp2, int mant, int bias,
         round_bit = shift == 128 ? (int)(sig >> 127) : 0;
         rest = sticky || (shift == 128 ? (sig << 1) != 0 : 1);
     }
-    if (round_bit && (rest || (kept & 1))) {
-        kept++;
-    }
+    /* branch-free: the direction is random for inexact results */
+    kept += (u128)(round_bit & (rest | (int)(kept & 1)));
     /* kept carries the leading one, so a carry out of it bumps the exponent */
     bits = ((u128)(top + bias - 1) << mant) + kept;
     if (bits >= inf) {

@@ -22,6 +22,8 @@
 #define TRIG_TINY_BITS  ((u128)(EXP_BIAS - 60) << MANT_BITS)
 /* the words of 2/pi multiplied with x's significand */
 #define REDUCTION_WORDS 8
+/* sin_poly and cos_poly have the same length */
+#define SINCOS_TERMS ((int)(sizeof(sin_poly) / sizeof(*sin_poly)))
 /* the fraction bits of the product kept for f */
 #define FRACTION_WORDS 5
 
@@ -32,38 +34,59 @@ nan_argument(npy_quad x)
 }
 
 /*
- * x * 2/pi = n + f for the xq x >= pi/4, with |f| <= 1/2; returns n mod 4
- * and r = f * pi/2.
+ * x * 2/pi = n + f for the xq x >= pi/4 (|x| < 2**16384), with |f| <= 1/2;
+ * returns n mod 4 and r = f * pi/2.  `words` words of 2/pi enter the
+ * product and `fraction_words` words of it are kept for f: f is known to
+ * 2**(128 - 64 * words) and r to 128 bits while f >= 2**(192 - 64 *
+ * fraction_words).  Returns -1 if f is smaller than that.
  */
-static int
-trig_reduce(xq x, xq *r)
+static inline int
+trig_reduce_with(xq x, xq *r, int words, int fraction_words)
 {
     /* words of 2/pi whose products with m * 2**(e-127) are multiples of 4 */
     int first = x.e >= 129 ? (x.e - 129) >> 6 : 0;
     npy_uint64 window[REDUCTION_WORDS];
-    for (int i = 0; i < REDUCTION_WORDS; i++) {
-        window[REDUCTION_WORDS - 1 - i] = two_over_pi[first + i];
+    for (int i = 0; i < words; i++) {
+        window[words - 1 - i] = two_over_pi[first + i];
     }
     npy_uint64 m[2] = {(npy_uint64)x.m, (npy_uint64)(x.m >> 64)};
     npy_uint64 product[REDUCTION_WORDS + 2];
-    words_mul(m, 2, window, REDUCTION_WORDS, product);
+    words_mul(m, 2, window, words, product);
     /* the binary point of the product */
-    int point = 64 * (first + REDUCTION_WORDS) + 127 - x.e;
-    int n = (int)(npy_uint64)bits_at(product, REDUCTION_WORDS + 2, point) & 3;
+    int point = 64 * (first + words) + 127 - x.e;
+    int n = (int)(npy_uint64)bits_at(product, words + 2, point) & 3;
     npy_uint64 fraction[FRACTION_WORDS];
-    for (int i = 0; i < FRACTION_WORDS; i++) {
-        fraction[i] = (npy_uint64)bits_at(product, REDUCTION_WORDS + 2,
-                                          point - 64 * (FRACTION_WORDS - i));
+    for (int i = 0; i < fraction_words; i++) {
+        fraction[i] = (npy_uint64)bits_at(product, words + 2,
+                                          point - 64 * (fraction_words - i));
     }
-    int negative = (npy_int64)fraction[FRACTION_WORDS - 1] < 0;
-    if (negative) {
-        /* f >= 1/2: round n up, f - 1 */
-        words_negate(fraction, FRACTION_WORDS);
-        n = (n + 1) & 3;
+    /* f >= 1/2: round n up, f - 1 (branch-free: either way at random) */
+    int negative = (npy_int64)fraction[fraction_words - 1] < 0;
+    words_negate_if(fraction, fraction_words, negative);
+    n = (n + negative) & 3;
+    if (words_bitlen(fraction, fraction_words) < 64 * fraction_words - 64) {
+        return -1;
     }
-    *r = xq_mul(xq_from_words(negative, fraction, FRACTION_WORDS,
-                              -64 * FRACTION_WORDS), xq_pio2);
+    *r = xq_mul(xq_from_words(negative, fraction, fraction_words,
+                              -64 * fraction_words), xq_pio2);
     return n;
+}
+
+/*
+ * Below 2**64, five words of 2/pi and three of f serve unless x lies
+ * within 2**-64 of a multiple of pi/2; the full reduction is kept for the
+ * rest.
+ */
+static int
+trig_reduce(xq x, xq *r)
+{
+    if (x.e < 64) {
+        int n = trig_reduce_with(x, r, 5, 3);
+        if (n >= 0) {
+            return n;
+        }
+    }
+    return trig_reduce_with(x, r, REDUCTION_WORDS, FRACTION_WORDS);
 }
 
 /* sin(r) and cos(r) for the xq r with |r| <= pi/4 */
@@ -80,9 +103,11 @@ sincos_reduced(xq r, xq *sine, xq *cosine)
         t = xq_make(0, r.m & (((u128)1 << shift) - 1), r.e - 127);
     }
     u128 mu = fixed_scaled(t, 7);
-    u128 mu2 = umulhi(mu, mu);
-    xq sin_t = xq_mul(t, xq_make(0, POLY_EVAL(sin_poly, mu2, 1), -127));
-    xq cos_t = xq_make(0, POLY_EVAL(cos_poly, mu2, 1), -127);
+    u128 sin_ratio, cos_t_fixed;
+    poly_eval_pair(sin_poly, cos_poly, SINCOS_TERMS, umulhi(mu, mu),
+                   &sin_ratio, &cos_t_fixed);
+    xq sin_t = xq_mul(t, xq_make(0, sin_ratio, -127));
+    xq cos_t = xq_make(0, cos_t_fixed, -127);
     if (j == 0) {
         *sine = sin_t;
         *cosine = cos_t;
@@ -150,13 +175,8 @@ npy_quad_sin(npy_quad x)
     }
     xq s, c;
     int quadrant = trig_quadrant(x, &s, &c);
-    xq value = (quadrant & 1) ? c : s;
-    if (quadrant & 2) {
-        value = xq_negate(value);
-    }
-    if (quadrant & 4) {
-        value = xq_negate(value);
-    }
+    xq value = xq_select(quadrant & 1, c, s);
+    value.neg ^= ((quadrant >> 1) ^ (quadrant >> 2)) & 1;
     return xq_to_quad(value);
 }
 
@@ -169,10 +189,8 @@ npy_quad_cos(npy_quad x)
     }
     xq s, c;
     int quadrant = trig_quadrant(x, &s, &c);
-    xq value = (quadrant & 1) ? xq_negate(s) : c;
-    if (quadrant & 2) {
-        value = xq_negate(value);
-    }
+    xq value = xq_select(quadrant & 1, s, c);
+    value.neg ^= (quadrant & 1) ^ ((quadrant >> 1) & 1);
     return xq_to_quad(value);
 }
 
@@ -185,10 +203,9 @@ npy_quad_tan(npy_quad x)
     }
     xq s, c;
     int quadrant = trig_quadrant(x, &s, &c);
-    xq value = (quadrant & 1) ? xq_negate(xq_div(c, s)) : xq_div(s, c);
-    if (quadrant & 4) {
-        value = xq_negate(value);
-    }
+    int odd = quadrant & 1;
+    xq value = xq_div(xq_select(odd, c, s), xq_select(odd, s, c));
+    value.neg ^= odd ^ ((quadrant >> 2) & 1);
     return xq_to_quad(value);
 }
 

@@ -65,6 +65,23 @@ poly_eval(const u128 *c, int n, u128 r, int alternate)
     return acc;
 }
 
+/*
+ * Two alternating series of n terms in the same r at once: the two
+ * dependency chains overlap in the pipeline.
+ */
+static inline void
+poly_eval_pair(const u128 *c, const u128 *d, int n, u128 r, u128 *sum_c,
+               u128 *sum_d)
+{
+    u128 acc_c = c[n - 1], acc_d = d[n - 1];
+    for (int k = n - 2; k >= 0; k--) {
+        acc_c = c[k] - umulhi(acc_c, r);
+        acc_d = d[k] - umulhi(acc_d, r);
+    }
+    *sum_c = acc_c;
+    *sum_d = acc_d;
+}
+
 #define POLY_EVAL(table, r, alternate) \
     poly_eval((table), (int)(sizeof(table) / sizeof(*(table))), (r), (alternate))
 
@@ -113,6 +130,17 @@ xq_to_quad(xq x)
                                      (npy_int64)x.e - 127);
 }
 
+/* a if `choose_a`, else b, by selects rather than a branch */
+static inline xq
+xq_select(int choose_a, xq a, xq b)
+{
+    xq r;
+    r.m = choose_a ? a.m : b.m;
+    r.e = choose_a ? a.e : b.e;
+    r.neg = choose_a ? a.neg : b.neg;
+    return r;
+}
+
 static inline xq
 xq_negate(xq x)
 {
@@ -127,17 +155,16 @@ xq_ldexp(xq x, int n)
     return x;
 }
 
+/* (the normalisation is branch-free: it goes either way at random) */
 static inline xq
 xq_mul(xq a, xq b)
 {
     xq r;
     r.m = umulhi(a.m, b.m);
-    r.e = a.e + b.e + 1;
+    int top = (int)(r.m >> 127);
+    r.m <<= top ^ 1;
+    r.e = a.e + b.e + top;
     r.neg = a.neg ^ b.neg;
-    if (!(r.m >> 127)) {
-        r.m <<= 1;
-        r.e--;
-    }
     return r;
 }
 
@@ -155,11 +182,17 @@ xq_add(xq a, xq b)
     if (a.m == 0) {
         return b;
     }
-    if (a.e < b.e || (a.e == b.e && a.m < b.m)) {
-        xq t = a;
-        a = b;
-        b = t;
-    }
+    /* the larger first, by selects rather than a branch */
+    int swap = a.e < b.e || (a.e == b.e && a.m < b.m);
+    xq large, small;
+    large.m = swap ? b.m : a.m;
+    large.e = swap ? b.e : a.e;
+    large.neg = swap ? b.neg : a.neg;
+    small.m = swap ? a.m : b.m;
+    small.e = swap ? a.e : b.e;
+    small.neg = swap ? a.neg : b.neg;
+    a = large;
+    b = small;
     int d = a.e - b.e;
     u128 bm = d >= 128 ? 0 : b.m >> d;
     if (a.neg == b.neg) {
@@ -318,16 +351,24 @@ words_any_below(const npy_uint64 *x, int n, int position)
     return 0;
 }
 
+/* x = -x (two's complement) on n words when `negate`, without a branch */
+static inline void
+words_negate_if(npy_uint64 *x, int n, int negate)
+{
+    npy_uint64 mask = -(npy_uint64)(negate != 0);
+    npy_uint64 carry = (npy_uint64)(negate != 0);
+    for (int i = 0; i < n; i++) {
+        u128 t = (u128)(x[i] ^ mask) + carry;
+        x[i] = (npy_uint64)t;
+        carry = (npy_uint64)(t >> 64);
+    }
+}
+
 /* x = -x (two's complement) on n words */
 static inline void
 words_negate(npy_uint64 *x, int n)
 {
-    npy_uint64 carry = 1;
-    for (int i = 0; i < n; i++) {
-        npy_uint64 w = ~x[i] + carry;
-        carry = carry && w == 0;
-        x[i] = w;
-    }
+    words_negate_if(x, n, 1);
 }
 
 /* the bit length of the n-word x (0 for zero) */
