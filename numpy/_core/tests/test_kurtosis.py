@@ -444,3 +444,95 @@ def test_more_than_2_31_elements():
     p = Fraction(int(x.sum(dtype=np.int64)), x.size)
     pq = p * (1 - p)
     assert_allclose(x.kurtosis(), float((1 - 6 * pq) / pq), rtol=1e-12)
+
+
+def quad_fraction(value):
+    """The exact value of a finite np.quad, as a Fraction."""
+    return Fraction(*np.quad(value).as_integer_ratio())
+
+
+def exact_kurtosis_fraction(fractions, fisher=True, bias=True):
+    """The statistic of exact values, exactly."""
+    n = len(fractions)
+    mean = sum(fractions) / n
+    m2 = sum((x - mean) ** 2 for x in fractions)
+    m4 = sum((x - mean) ** 4 for x in fractions)
+    g2 = n * m4 / (m2 * m2) - 3
+    if not bias:
+        g2 = ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
+    return g2 + (0 if fisher else 3)
+
+
+class TestQuad:
+    """np.quad data: computed in quad arithmetic, to quad precision."""
+
+    # 2**-100 relative: a few hundred quad ulps, 10**15 times finer than
+    # float64 could give
+    RTOL = Fraction(1, 2 ** 100)
+
+    def check(self, values, result, **kwargs):
+        exact = exact_kurtosis_fraction([quad_fraction(v) for v in values], **kwargs)
+        assert isinstance(result, np.quad)
+        assert abs(quad_fraction(result) - exact) <= self.RTOL * abs(exact), (
+            result, float(exact))
+
+    @pytest.mark.parametrize("kwargs", [{}, {"fisher": False}, {"bias": False}])
+    def test_matches_exact_rationals(self, kwargs):
+        rng = np.random.default_rng(3)
+        x = (rng.standard_normal(500).astype(np.quad)
+             + rng.standard_normal(500).astype(np.quad) * np.quad(2) ** -60)
+        self.check(x, x.kurtosis(**kwargs), **kwargs)
+
+    def test_spread_below_float64_resolution(self):
+        """1 + k * 1e-20: float64 sees a constant (NaN); quad does not."""
+        x = 1 + np.arange(1, 40, dtype=np.quad) ** 2 * np.quad("1e-20")
+        self.check(x, x.kurtosis())
+        assert np.isnan(x.astype(np.float64).kurtosis())
+
+    @pytest.mark.parametrize("scale", ["1e400", "1e-400", "1e4900"])
+    def test_magnitudes_beyond_float64(self, scale):
+        x = np.array([1, 2, 3, 10, -7, 4], dtype=np.quad) * np.quad(scale)
+        self.check(x, x.kurtosis())
+
+    def test_axis_where_and_masked(self):
+        x = np.arange(24, dtype=np.quad).reshape(4, 6) ** 3 / 7
+        for axis in (0, 1):
+            result = x.kurtosis(axis=axis)
+            assert result.dtype == np.quad
+            for i, slice_ in enumerate(np.moveaxis(x, axis, -1)):
+                self.check(slice_, result[i])
+        mask = (np.arange(24).reshape(4, 6) % 5) != 0
+        result = x.kurtosis(axis=1, where=mask)
+        for row, keep, value in zip(x, mask, result):
+            self.check(row[keep], value)
+        masked = np.ma.masked_array(x[0], ~mask[0])
+        self.check(x[0][mask[0]], masked.kurtosis())
+
+    def test_dtype_quad_for_float64_data(self):
+        x = np.array([1.0, 2.0, 3.0, 10.0, 1e-300])
+        result = x.kurtosis(dtype=np.quad)
+        self.check(x.astype(np.quad), result)
+
+    def test_degenerate_slices(self):
+        with pytest.warns(RuntimeWarning, match="empty slice"):
+            assert np.isnan(np.array([], dtype=np.quad).kurtosis())
+        assert np.isnan(np.full(5, np.quad("0.1")).kurtosis())
+        assert np.isnan(np.array([1, np.inf], dtype=np.quad).kurtosis())
+
+
+def test_quad_mean_var_median_percentile_stay_in_quad():
+    """No statistic of quad data goes through float64: a spread of 1e-20
+    around 1 keeps its digits in every one of them."""
+    x = 1 + np.array([1, 2, 3, 10], dtype=np.quad) * np.quad("1e-20")
+    values = [quad_fraction(v) for v in x]
+    mean = sum(values) / 4
+    assert quad_fraction(np.mean(x)) == quad_fraction(np.quad(mean.numerator) / mean.denominator)
+    # var and std are np.var's algorithm in quad arithmetic, bit for bit
+    # (float64 would see no spread at all)
+    deviations = x - np.mean(x)
+    assert np.var(x) == np.mean(deviations * deviations)
+    assert np.std(x) == np.sqrt(np.var(x))
+    assert np.var(x.astype(np.float64)) == 0
+    assert quad_fraction(np.median(x)) == (values[1] + values[2]) / 2
+    assert np.percentile(x, 100) == x[3]
+    assert quad_fraction(np.percentile(x, 50)) == (values[1] + values[2]) / 2

@@ -14,6 +14,38 @@
  * then the accumulators, all of the keepdims shape.
  */
 enum { KURTOSIS_OP_IN = 0, KURTOSIS_OP_WHERE = 1 };
+
+/* Why a result is NaN; also decides which warning is given. */
+enum {
+    SLICE_OK = 0,
+    SLICE_EMPTY,         /* n == 0: RuntimeWarning, like np.mean */
+    SLICE_NONFINITE,     /* an infinity in the slice: quiet NaN */
+    SLICE_CONSTANT,      /* max == min (also n == 1): quiet NaN, no spread */
+    SLICE_TOO_SMALL,     /* bias=False and n < 4: RuntimeWarning */
+};
+
+/*
+ * Whether a slice of n values gives a number, and if not, why, from its
+ * min and max: whether one is infinite, whether they are equal.  min and
+ * max skip NaNs; a NaN in the data reaches the result through the sums.
+ */
+static inline char
+kurtosis_classify(npy_intp n, int nonfinite, int constant, int bias)
+{
+    if (n == 0) {
+        return SLICE_EMPTY;
+    }
+    if (nonfinite) {
+        return SLICE_NONFINITE;
+    }
+    if (constant) {
+        return SLICE_CONSTANT;
+    }
+    if (!bias && n < 4) {
+        return SLICE_TOO_SMALL;
+    }
+    return SLICE_OK;
+}
 /* pass 1 accumulators; COUNT only when masked */
 enum {
     KURTOSIS_P1_SUM, KURTOSIS_P1_LO, KURTOSIS_P1_HI, KURTOSIS_P1_COUNT,
@@ -95,5 +127,26 @@ KURTOSIS_DECLARE_LOOP(kurtosis_pass2_LONGDOUBLE)
 KURTOSIS_DECLARE_LOOP(kurtosis_fused_DOUBLE)
 KURTOSIS_DECLARE_LOOP(kurtosis_fused_LONGDOUBLE)
 #undef KURTOSIS_DECLARE_LOOP
+
+/*
+ * np.quad's passes, in quad arithmetic (kurtosis_quad.c), and the steps
+ * between and after them (see kurtosis_prepare and kurtosis_finish in
+ * kurtosis.c.src); `result` holds npy_quad values.
+ */
+NPY_NO_EXPORT void
+kurtosis_pass1_QUAD(char **data, const npy_intp *strides, npy_intp count,
+                    int masked, npy_intp outer_n, const npy_intp *outer_strides,
+                    NPY_cast_info *cast);
+NPY_NO_EXPORT void
+kurtosis_pass2_QUAD(char **data, const npy_intp *strides, npy_intp count,
+                    int masked, npy_intp outer_n, const npy_intp *outer_strides,
+                    NPY_cast_info *cast);
+NPY_NO_EXPORT void
+kurtosis_prepare_QUAD(char **acc, npy_intp size, const npy_intp *counts,
+                      npy_intp count_all, int bias, char *status);
+NPY_NO_EXPORT void
+kurtosis_finish_QUAD(char **acc, npy_intp size, const npy_intp *counts,
+                     npy_intp count_all, const char *status, int fisher,
+                     int bias, char *result);
 
 #endif  /* NUMPY_CORE_SRC_MULTIARRAY_KURTOSIS_LOOPS_H_ */
