@@ -210,21 +210,39 @@ npy_quad_tan(npy_quad x)
 }
 
 
-/* atan(v) for the xq v in [0, 1] */
-static xq
-atan_core(xq v)
+/* atan(t) for the xq t with |t| <= 1/128 */
+static inline xq
+atan_small(xq t)
 {
-    int shift = 120 - v.e;
-    int j = (v.m == 0 || shift >= 128) ? 0 : (int)(v.m >> shift);
-    xq t = v;
-    if (j != 0) {
-        xq c = xq_make(0, (u128)j, -7);
-        t = xq_div(xq_sub(v, c), xq_add(xq_one, xq_mul(v, c)));
-    }
     u128 mu = fixed_scaled(t, 7);
-    xq atan_t = xq_mul(t, xq_make(0, POLY_EVAL(atan_poly, umulhi(mu, mu), 1),
-                                  -127));
-    return j == 0 ? atan_t : xq_add(atan_table[j], atan_t);
+    return xq_mul(t, xq_make(0, POLY_EVAL(atan_poly, umulhi(mu, mu), 1), -127));
+}
+
+
+/*
+ * atan(num / den) in [0, pi/4] for the xq 0 <= num <= den, den > 0:
+ * atan(j/128) + atan(t), t = (num - c den) / (den + c num) with c = j/128
+ * and j from a double estimate of num/den: one division, and |t| <= 1/128
+ * however the estimate rounds.
+ */
+static xq
+atan_of_ratio(xq num, xq den)
+{
+    /* num/den <= 1: j = 0 once the exponents differ by 8 */
+    int j = 0;
+    int shift = den.e - num.e;
+    if (num.m != 0 && shift < 8) {
+        double ratio = (double)(npy_uint64)(num.m >> 64) /
+                       (double)(npy_uint64)(den.m >> 64);
+        j = (int)(ratio * (double)(128 >> shift));
+        j = j > 128 ? 128 : j;
+    }
+    if (j == 0) {
+        return atan_small(xq_div(num, den));
+    }
+    xq c = xq_make(0, (u128)j, -7);
+    xq t = xq_div(xq_sub(num, xq_mul(c, den)), xq_add(den, xq_mul(c, num)));
+    return xq_add(atan_table[j], atan_small(t));
 }
 
 /* atan(num / den) in [0, pi/2] for the xq num, den >= 0, not both zero */
@@ -232,9 +250,9 @@ static xq
 atan_ratio(xq num, xq den)
 {
     if (num.e < den.e || (num.e == den.e && num.m <= den.m)) {
-        return den.m == 0 ? xq_pio2 : atan_core(xq_div(num, den));
+        return den.m == 0 ? xq_pio2 : atan_of_ratio(num, den);
     }
-    return xq_sub(xq_pio2, atan_core(xq_div(den, num)));
+    return xq_sub(xq_pio2, atan_of_ratio(den, num));
 }
 
 npy_quad

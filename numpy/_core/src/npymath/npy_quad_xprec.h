@@ -242,7 +242,7 @@ xq_recip(xq a)
     }
     /* 1/b in (1/2, 1) for b = a.m / 2**127, from a double, then Newton */
     double b = (double)(npy_uint64)(a.m >> 64) * 0x1p-63;
-    double seed = ldexp(1.0 / b, 64);
+    double seed = 0x1p64 / b;
     u128 y = (u128)(seed >= 0x1p64 ? ~(npy_uint64)0 : (npy_uint64)seed) << 64;
     for (int i = 0; i < 2; i++) {
         u128 by = umulhi(a.m, y);          /* b*y, 127 fraction bits */
@@ -259,7 +259,31 @@ xq_div(xq a, xq b)
     return xq_mul(a, xq_recip(b));
 }
 
-/* sqrt(a) for a >= 0; the error is below 2**-125. */
+/*
+ * v * 2**127 as a signed 128-bit integer, for |v| < 2**-2 (a Newton
+ * correction); multiplications by powers of two rather than ldexp, which
+ * is a call.
+ */
+static inline i128
+fixed_from_double(double v)
+{
+    /*
+     * Split |v| * 2**127 at 2**63: both parts are exact (the low one keeps
+     * the bits of |v| below the high one's), and both convert from double
+     * without the branch that values from 2**63 on take.
+     */
+    double magnitude = fabs(v);
+    npy_int64 high = (npy_int64)(magnitude * 0x1p64);       /* floor */
+    npy_int64 low = (npy_int64)(magnitude * 0x1p127 - (double)high * 0x1p63);
+    i128 result = ((i128)high << 63) + low;
+    return v < 0 ? -result : result;
+}
+
+/*
+ * sqrt(a) for a >= 0; the error is below 2**-125.  s0 = sqrt(b) in double,
+ * then twice s += (b - s*s) / (2 s), the residual exact in fixed point and
+ * the quotient, 2**-52 of s or less, in double.
+ */
 static inline xq
 xq_sqrt(xq a)
 {
@@ -270,27 +294,20 @@ xq_sqrt(xq a)
     int odd = a.e & 1;
     u128 b = odd ? a.m : a.m >> 1;
     int half = (a.e - odd) / 2;
-    if (!odd && a.m == XQ_ONE_M) {
-        xq r = {XQ_ONE_M, half, 0};
-        return r;
-    }
-    /* y ~ 1/sqrt(b) in (1/2, 1), 128 fraction bits: a double, then Newton */
-    double seed = ldexp(1.0 / sqrt((double)(npy_uint64)(b >> 64) * 0x1p-62), 64);
-    u128 y = (u128)(seed >= 0x1p64 ? ~(npy_uint64)0 : (npy_uint64)seed) << 64;
+    double s0 = sqrt((double)(npy_uint64)(b >> 64) * 0x1p-62);
+    double inverse = 0.5 / s0;
+    /* 127 fraction bits; s0 rounds to 2 for b just below 4 */
+    double seed = s0 * 0x1p63;
+    u128 s = (u128)(seed >= 0x1p64 ? ~(npy_uint64)0 : (npy_uint64)seed) << 64;
     for (int i = 0; i < 2; i++) {
-        u128 byy = umulhi(b, umulhi(y, y));    /* b*y*y, 126 fraction bits */
-        u128 one = (u128)1 << 126;
-        int low = byy < one;
-        /* y += y * (1 - b*y*y) / 2 */
-        u128 step = umulhi(y, low ? one - byy : byy - one) << 1;
-        y = low ? y + step : y - step;
+        i128 residual = (i128)(b - umulhi(s, s));       /* 126 fraction bits */
+        /* |residual| through its 64-bit halves: i128 to double is a call */
+        u128 magnitude = residual < 0 ? -(u128)residual : (u128)residual;
+        double approx = (double)(npy_uint64)(magnitude >> 64) * 0x1p64
+                        + (double)(npy_uint64)magnitude;
+        double correction = (residual < 0 ? -approx : approx) * 0x1p-126 * inverse;
+        s += (u128)fixed_from_double(correction);
     }
-    /* s = b*y ~ sqrt(b) in [1, 2), then s += y * (b - s*s) / 2 */
-    u128 s = umulhi(b, y) << 1;                 /* 127 fraction bits */
-    u128 ss = umulhi(s, s);                     /* 126 fraction bits */
-    int low = ss < b;
-    u128 step = umulhi(y, low ? b - ss : ss - b);
-    s = low ? s + step : s - step;
     return xq_make(0, s, half - 127);
 }
 
