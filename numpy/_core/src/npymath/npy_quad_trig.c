@@ -3,12 +3,16 @@
  * contract.  The working precision is that of npy_quad_xprec.h.
  *
  * sin, cos, tan: |x| > pi/4 is reduced exactly, by Payne and Hanek's
- * method: x * 2/pi = n + f, |f| <= 1/2, from a 512-bit product of x's
- * significand with the 384 bits of 2/pi that matter at x's exponent, so f
- * keeps more than 170 significant bits however close x lies to a multiple
- * of pi/2, up to 2**16384.  Then r = f * pi/2 = j/128 + t, 0 <= t < 1/128,
- * and sin(r), cos(r) come from tabulated sin(j/128), cos(j/128) and degree
- * 12 and 13 polynomials in t, with terms of one sign only.
+ * method: x * 2/pi = n + f, |f| <= 1/2, from the product of x's
+ * significand with the 640 bits of 2/pi that matter at x's exponent, which
+ * gives f to 2**-318: 128 significant bits unless f < 2**-190, while the
+ * closest a binary128 value comes to a multiple of pi/2 is expected near
+ * f = 2**-127 (2**127 values, f spread evenly), up to 2**16384.  Below
+ * 2**64 a product with 320 bits of 2/pi serves first, unless it leaves f
+ * fewer than 128 bits.  Then r = f * pi/2 = j/128 + t, 0 <= t < 1/128,
+ * and sin(r), cos(r) come from tabulated sin(j/128), cos(j/128) and two
+ * polynomials in t*t evaluated together, with terms of alternating sign
+ * decreasing in size.
  *
  * atan: atan(v) = atan(j/128) + atan(t), t = (v - j/128) / (1 + v j/128)
  * in [0, 1/128); atan2, asin and acos are built on it.
@@ -21,7 +25,7 @@
 /* |x| below 2**-60: sin(x) and tan(x) round to x, cos(x) to 1 */
 #define TRIG_TINY_BITS  ((u128)(EXP_BIAS - 60) << MANT_BITS)
 /* the words of 2/pi multiplied with x's significand */
-#define REDUCTION_WORDS 8
+#define REDUCTION_WORDS 10
 /* sin_poly and cos_poly have the same length */
 #define SINCOS_TERMS ((int)(sizeof(sin_poly) / sizeof(*sin_poly)))
 /* the fraction bits of the product kept for f */
@@ -38,10 +42,10 @@ nan_argument(npy_quad x)
  * returns n mod 4 and r = f * pi/2.  `words` words of 2/pi enter the
  * product and `fraction_words` words of it are kept for f: f is known to
  * 2**(128 - 64 * words) and r to 128 bits while f >= 2**(192 - 64 *
- * fraction_words).  Returns -1 if f is smaller than that.
+ * fraction_words).  With `checked`, returns -1 if f is smaller than that.
  */
 static inline int
-trig_reduce_with(xq x, xq *r, int words, int fraction_words)
+trig_reduce_with(xq x, xq *r, int words, int fraction_words, int checked)
 {
     /* words of 2/pi whose products with m * 2**(e-127) are multiples of 4 */
     int first = x.e >= 129 ? (x.e - 129) >> 6 : 0;
@@ -64,7 +68,7 @@ trig_reduce_with(xq x, xq *r, int words, int fraction_words)
     int negative = (npy_int64)fraction[fraction_words - 1] < 0;
     words_negate_if(fraction, fraction_words, negative);
     n = (n + negative) & 3;
-    if (words_bitlen(fraction, fraction_words) < 64 * fraction_words - 64) {
+    if (checked && words_bitlen(fraction, fraction_words) < 64 * fraction_words - 64) {
         return -1;
     }
     *r = xq_mul(xq_from_words(negative, fraction, fraction_words,
@@ -81,12 +85,12 @@ static int
 trig_reduce(xq x, xq *r)
 {
     if (x.e < 64) {
-        int n = trig_reduce_with(x, r, 5, 3);
+        int n = trig_reduce_with(x, r, 5, 3, 1);
         if (n >= 0) {
             return n;
         }
     }
-    return trig_reduce_with(x, r, REDUCTION_WORDS, FRACTION_WORDS);
+    return trig_reduce_with(x, r, REDUCTION_WORDS, FRACTION_WORDS, 0);
 }
 
 /* sin(r) and cos(r) for the xq r with |r| <= pi/4 */
