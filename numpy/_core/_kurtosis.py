@@ -74,8 +74,13 @@ def kurtosis(a, axis=None, dtype=None, out=None, keepdims=np._NoValue, *,
     (including a single value; tested exactly, with no tolerance), and with
     ``bias=False`` for a slice of fewer than four values (with a
     RuntimeWarning; `scipy.stats.kurtosis` returns the biased value there
-    instead). Subclasses of `ndarray` get their type back through
-    ``__array_wrap__``, as from ufunc reductions.
+    instead). Subclasses of `ndarray` get the result types `var` gives them:
+    their own type back through ``__array_wrap__`` (a NumPy scalar for a
+    full reduction of a `memmap`), and `matrix` results along an axis
+    shaped as `matrix.var` shapes them (the whole matrix's is a 1x1
+    matrix). Objects that are not arrays are computed on
+    their values, even when they have a ``kurtosis`` method of their own
+    (pandas' is another estimator).
 
     The moments come from a shifted two-pass algorithm with the correction of
     Pebay et al. (2016), run in C without array-sized temporaries, so data
@@ -104,14 +109,13 @@ def kurtosis(a, axis=None, dtype=None, out=None, keepdims=np._NoValue, *,
         kwargs["keepdims"] = keepdims
     if where is not np._NoValue:
         kwargs["where"] = where
-    if type(a) is not np.ndarray:
-        try:
-            method = a.kurtosis
-        except AttributeError:
-            pass
-        else:
-            return method(axis=axis, dtype=dtype, out=out, fisher=fisher, bias=bias,
-                          **kwargs)
+    # An ndarray subclass's own method (MaskedArray's skips masked values);
+    # other objects' kurtosis methods are not this statistic (pandas' kurt is
+    # the bias-corrected G2 and has no `bias`), so those get NumPy's on their
+    # values.
+    if type(a) is not np.ndarray and isinstance(a, np.ndarray):
+        return a.kurtosis(axis=axis, dtype=dtype, out=out, fisher=fisher,
+                          bias=bias, **kwargs)
     return asanyarray(a).kurtosis(axis=axis, dtype=dtype, out=out, fisher=fisher,
                                   bias=bias, **kwargs)
 

@@ -98,7 +98,20 @@ def operations():
             quads.astype(np.float32), quads.astype("U"),
             quads.astype(np.dtypes.StringDType()).astype(np.quad)),
         "quad bad text (ValueError)": raises(lambda: np.quad("0.1x"), ValueError),
-        "quad exp (TypeError)": raises(lambda: np.exp(quads), TypeError),
+        "quad math: exp, sin, arctan2, power": lambda: (
+            np.exp(quads), np.sin(quads), np.arctan2(quads, third),
+            np.power(abs(quads), third), np.quad(2) ** np.quad("0.5")),
+        "quad logaddexp (256-bit path)": lambda: np.logaddexp(
+            np.quad("-0.041307572460407967"), np.quad("-3.2029018262349520")),
+        "quad kurtosis, where=": lambda: (quads.kurtosis(),
+                                         quads.kurtosis(where=quads > 0)),
+        "quad == Fraction, int, Decimal": lambda: (
+            third == Fraction(1, 3), third < big, third > Decimal("0.3")),
+        "quad + str (no loop)": raises(lambda: quads + "a", TypeError),
+        "quad(2**20000) (OverflowError)": raises(lambda: np.quad(2**20000),
+                                                 OverflowError),
+        "quad of 5000 digits": lambda: np.quad("0." + "3" * 5000),
+        "np.sinc, np.i0 of quad": lambda: (np.sinc(quads), np.i0(quads)),
     }
 
 

@@ -170,9 +170,12 @@ QUAD_dot(char *ip1, npy_intp is1, char *ip2, npy_intp is2, char *op,
 static npy_bool
 QUAD_nonzero(void *data, void *vap)
 {
-    /* the sign bit alone (-0.0) is zero, so no byte swap is needed */
+    /* swapped, the sign bit of -0.0 would read as a subnormal's low bit */
+    PyArrayObject *ap = (PyArrayObject *)vap;
     npy_quad value = quad_load(data);
-    (void)vap;
+    if (ap != NULL && PyArray_ISBYTESWAPPED(ap)) {
+        quad_byteswap(&value);
+    }
     return !npy_quad_iszero(value);
 }
 
@@ -207,7 +210,9 @@ QUAD_fillwithscalar(void *buffer, npy_intp length, void *value,
 /*
  * Text input (np.fromstring and np.fromfile with a separator): a token is a
  * run of the characters a float literal can have, parsed exactly like
- * np.quad(text).  The readers run without the GIL; the parser needs it.
+ * np.quad(text).  Underscores end a token: float64's text reader does not
+ * take them either (np.quad("1_0") does, as float("1_0") does).  The
+ * readers run without the GIL; the parser needs it.
  */
 #define QUAD_TOKEN_MAX 4096
 
@@ -215,7 +220,7 @@ static int
 is_literal_char(int c)
 {
     return (c >= '0' && c <= '9')
-           || (c != '\0' && strchr("+-._eEinfatyINFATY", c) != NULL);
+           || (c != '\0' && strchr("+-.eEinfatyINFATY", c) != NULL);
 }
 
 

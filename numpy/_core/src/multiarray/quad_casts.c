@@ -55,27 +55,49 @@ loop_name(PyArrayMethod_Context *NPY_UNUSED(context),                       \
 #define TO_BOOL(quad) ((npy_bool)!npy_quad_iszero(quad))
 
 QUAD_CAST_LOOPS(bool, npy_bool, FROM_SIGNED, TO_BOOL)
-QUAD_CAST_LOOPS(byte, npy_byte, FROM_SIGNED, (npy_byte)npy_quad_to_int64)
-QUAD_CAST_LOOPS(short, npy_short, FROM_SIGNED, (npy_short)npy_quad_to_int64)
-QUAD_CAST_LOOPS(int, npy_int, FROM_SIGNED, (npy_int)npy_quad_to_int64)
+/*
+ * The integer casts behave as float64's do on x86-64, value for value and
+ * warning for warning: narrow types go through a 32-bit conversion (NaN and
+ * values outside int32 give INT32_MIN with invalid, then wrap), uint32
+ * through a 64-bit one, uint64 wraps negative values and gives 0 from
+ * 2**64 on.
+ */
+static inline npy_int32
+quad_to_int32(npy_quad quad)
+{
+    npy_int64 value = npy_quad_to_int64(quad);
+    if (value < NPY_MIN_INT32 || value > NPY_MAX_INT32) {
+        npy_set_floatstatus_invalid();
+        return NPY_MIN_INT32;
+    }
+    return (npy_int32)value;
+}
+
+static inline npy_uint64
+quad_to_uint64(npy_quad quad)
+{
+    if (npy_quad_signbit(quad) || npy_quad_isnan(quad)) {
+        return (npy_uint64)npy_quad_to_int64(quad);
+    }
+    if (npy_quad_ge(quad, npy_quad_ldexp(npy_quad_from_int64(1), 64))) {
+        npy_set_floatstatus_invalid();
+        return 0;
+    }
+    return npy_quad_to_uint64(quad);
+}
+
+QUAD_CAST_LOOPS(byte, npy_byte, FROM_SIGNED, (npy_byte)quad_to_int32)
+QUAD_CAST_LOOPS(short, npy_short, FROM_SIGNED, (npy_short)quad_to_int32)
+QUAD_CAST_LOOPS(int, npy_int, FROM_SIGNED, (npy_int)quad_to_int32)
 QUAD_CAST_LOOPS(long, npy_long, FROM_SIGNED, (npy_long)npy_quad_to_int64)
 QUAD_CAST_LOOPS(longlong, npy_longlong, FROM_SIGNED,
                 (npy_longlong)npy_quad_to_int64)
-/* As float64 casts do, unsigned types wrap negative values (-1 -> 255). */
-static inline npy_uint64
-quad_to_unsigned(npy_quad quad)
-{
-    return npy_quad_signbit(quad) ? (npy_uint64)npy_quad_to_int64(quad)
-                                  : npy_quad_to_uint64(quad);
-}
-
-QUAD_CAST_LOOPS(ubyte, npy_ubyte, FROM_UNSIGNED, (npy_ubyte)quad_to_unsigned)
-QUAD_CAST_LOOPS(ushort, npy_ushort, FROM_UNSIGNED,
-                (npy_ushort)quad_to_unsigned)
-QUAD_CAST_LOOPS(uint, npy_uint, FROM_UNSIGNED, (npy_uint)quad_to_unsigned)
-QUAD_CAST_LOOPS(ulong, npy_ulong, FROM_UNSIGNED, (npy_ulong)quad_to_unsigned)
+QUAD_CAST_LOOPS(ubyte, npy_ubyte, FROM_UNSIGNED, (npy_ubyte)quad_to_int32)
+QUAD_CAST_LOOPS(ushort, npy_ushort, FROM_UNSIGNED, (npy_ushort)quad_to_int32)
+QUAD_CAST_LOOPS(uint, npy_uint, FROM_UNSIGNED, (npy_uint)npy_quad_to_int64)
+QUAD_CAST_LOOPS(ulong, npy_ulong, FROM_UNSIGNED, (npy_ulong)quad_to_uint64)
 QUAD_CAST_LOOPS(ulonglong, npy_ulonglong, FROM_UNSIGNED,
-                (npy_ulonglong)quad_to_unsigned)
+                (npy_ulonglong)quad_to_uint64)
 QUAD_CAST_LOOPS(half, npy_half, npy_quad_from_half, npy_quad_to_half)
 QUAD_CAST_LOOPS(float, npy_float, npy_quad_from_float, npy_quad_to_float)
 QUAD_CAST_LOOPS(double, npy_double, npy_quad_from_double, npy_quad_to_double)

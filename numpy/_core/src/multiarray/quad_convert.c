@@ -19,6 +19,7 @@
 #include "numpy/npy_math.h"
 
 #include "dtypemeta.h"  /* PyArray_GETITEM */
+#include "npy_static_data.h"  /* the ComplexWarning class */
 #include "npy_pycompat.h"  /* Npy_HashDouble */
 #include "quadtype.h"
 
@@ -99,12 +100,27 @@ pylong_shift(PyObject *a, Py_ssize_t shift)
 
 
 /*
- * Rounds num / den to the nearest quad; num is any Python int, den a
- * positive one.  The quotient is scaled to QUAD_WORKING_BITS or one more
- * bits, and the remainder becomes the sticky bit.
+ * A finite number beyond quad's range is an OverflowError, as for float64
+ * (np.float64(2**20000)); the overflow flag rounding left is cleared.
  */
 static int
-quad_from_ratio(PyObject *num, PyObject *den, npy_quad *out)
+quad_overflow_error(npy_quad *out, const char *message)
+{
+    npy_clear_floatstatus_barrier((char *)out);
+    PyErr_SetString(PyExc_OverflowError, message);
+    return -1;
+}
+
+
+/*
+ * Rounds num / den to the nearest quad; num is any Python int, den a
+ * positive one.  The quotient is scaled to QUAD_WORKING_BITS or one more
+ * bits, and the remainder becomes the sticky bit.  With `bias` +1 or -1 the
+ * value rounded is num / den plus or minus an infinitesimal (the ends of an
+ * open interval).
+ */
+static int
+quad_from_ratio_biased(PyObject *num, PyObject *den, int bias, npy_quad *out)
 {
     PyObject *magnitude = NULL, *scaled_num = NULL, *scaled_den = NULL;
     PyObject *quotient_remainder = NULL;
@@ -151,6 +167,15 @@ quad_from_ratio(PyObject *num, PyObject *den, npy_quad *out)
     if (sticky < 0) {
         goto finish;
     }
+    if (negative) {
+        bias = -bias;   /* toward larger magnitude is toward +inf's opposite */
+    }
+    if (bias < 0 && !sticky) {
+        /* just below an exact quotient: the one below it, and more */
+        lo -= 1;
+        hi -= lo == ~(npy_uint64)0;
+    }
+    sticky |= bias != 0;
     *out = npy_quad_from_significand(negative, hi, lo, sticky, -shift);
     result = 0;
   finish:
@@ -159,6 +184,12 @@ quad_from_ratio(PyObject *num, PyObject *den, npy_quad *out)
     Py_XDECREF(scaled_den);
     Py_XDECREF(quotient_remainder);
     return result;
+}
+
+static int
+quad_from_ratio(PyObject *num, PyObject *den, npy_quad *out)
+{
+    return quad_from_ratio_biased(num, den, 0, out);
 }
 
 
@@ -180,6 +211,9 @@ quad_from_pylong(PyObject *value, npy_quad *out)
     }
     int result = quad_from_ratio(value, one, out);
     Py_DECREF(one);
+    if (result == 0 && npy_quad_isinf(*out)) {
+        return quad_overflow_error(out, "int too large to convert to quad");
+    }
     return result;
 }
 
@@ -231,13 +265,99 @@ match_word(const char *s, const char *word)
  * Returns 0 with *failed set when the text is not a number, or -1 with an
  * exception set.
  */
+/*
+ * Significant digits parsed exactly; beyond them, parse_decimal rounds the
+ * ends of the interval the rest of the digits leave (linear time).
+ */
+#define QUAD_DIGITS_KEPT 160
+/* digits per int conversion, below CPython's 4300-digit limit */
+#define QUAD_DIGITS_PER_CHUNK 4000
+
+/* The Python int of n decimal digits, in chunks that CPython accepts. */
+static PyObject *
+pylong_from_digits(const char *digits, Py_ssize_t n)
+{
+    char chunk[QUAD_DIGITS_PER_CHUNK + 1];
+    PyObject *value = PyLong_FromLong(0);
+    for (Py_ssize_t start = 0; value != NULL && start < n;
+         start += QUAD_DIGITS_PER_CHUNK) {
+        Py_ssize_t length = n - start < QUAD_DIGITS_PER_CHUNK
+                            ? n - start : QUAD_DIGITS_PER_CHUNK;
+        memcpy(chunk, digits + start, length);
+        chunk[length] = '\0';
+        PyObject *part = PyLong_FromString(chunk, NULL, 10);
+        PyObject *ten = PyLong_FromLong(10);
+        PyObject *length_obj = PyLong_FromSsize_t(length);
+        PyObject *scale = (ten && length_obj)
+                          ? PyNumber_Power(ten, length_obj, Py_None) : NULL;
+        PyObject *shifted = scale ? PyNumber_Multiply(value, scale) : NULL;
+        Py_SETREF(value, (shifted && part) ? PyNumber_Add(shifted, part) : NULL);
+        Py_XDECREF(part);
+        Py_XDECREF(ten);
+        Py_XDECREF(length_obj);
+        Py_XDECREF(scale);
+        Py_XDECREF(shifted);
+    }
+    return value;
+}
+
+/* (-1)**negative * digits * 10**exponent rounded (see quad_from_ratio_biased) */
+static int
+quad_from_digits(const char *digits, Py_ssize_t n, int negative,
+                 int64_t exponent, int bias, npy_quad *out)
+{
+    PyObject *integer = NULL, *power = NULL, *num = NULL, *den = NULL;
+    PyObject *ten = NULL, *abs_exponent = NULL;
+    int result = -1;
+
+    integer = pylong_from_digits(digits, n);
+    if (integer == NULL) {
+        goto finish;
+    }
+    if (negative) {
+        Py_SETREF(integer, PyNumber_Negative(integer));
+        if (integer == NULL) {
+            goto finish;
+        }
+    }
+    ten = PyLong_FromLong(10);
+    abs_exponent = PyLong_FromLongLong(exponent < 0 ? -exponent : exponent);
+    if (ten == NULL || abs_exponent == NULL) {
+        goto finish;
+    }
+    power = PyNumber_Power(ten, abs_exponent, Py_None);
+    if (power == NULL) {
+        goto finish;
+    }
+    if (exponent >= 0) {
+        num = PyNumber_Multiply(integer, power);
+        den = PyLong_FromLong(1);
+    }
+    else {
+        num = Py_NewRef(integer);
+        den = Py_NewRef(power);
+    }
+    if (num == NULL || den == NULL) {
+        goto finish;
+    }
+    result = quad_from_ratio_biased(num, den, bias, out);
+  finish:
+    Py_XDECREF(integer);
+    Py_XDECREF(power);
+    Py_XDECREF(num);
+    Py_XDECREF(den);
+    Py_XDECREF(ten);
+    Py_XDECREF(abs_exponent);
+    return result;
+}
+
+
 static int
 parse_decimal(const char *text, npy_quad *out, int *failed)
 {
     const char *s = text;
     int negative = 0;
     int result = -1;
-    PyObject *integer = NULL, *power = NULL, *num = NULL, *den = NULL;
     char *digits = NULL;
 
     *failed = 0;
@@ -356,48 +476,76 @@ parse_decimal(const char *text, npy_quad *out, int *failed)
         result = 0;
         goto finish;
     }
-    digits[ndigits] = '\0';
-    integer = PyLong_FromString(digits + first, NULL, 10);
-    if (integer == NULL) {
+    if (significant <= QUAD_DIGITS_KEPT) {
+        result = quad_from_digits(digits + first, significant, negative,
+                                  exponent, 0, out);
         goto finish;
     }
-    if (negative) {
-        Py_SETREF(integer, PyNumber_Negative(integer));
-        if (integer == NULL) {
+    /*
+     * Many digits: the value lies in the open interval (T, T + 1) * 10**e
+     * for T its first QUAD_DIGITS_KEPT digits (the last digit is nonzero).
+     * That interval is far narrower than a quad's ulp, so both its ends
+     * nearly always round alike, to the answer; only when a rounding
+     * boundary falls inside do all the digits take part.
+     */
+    {
+        Py_ssize_t dropped = significant - QUAD_DIGITS_KEPT;
+        npy_quad low, high;
+        char *last = digits + first + QUAD_DIGITS_KEPT - 1;
+        if (quad_from_digits(digits + first, QUAD_DIGITS_KEPT, negative,
+                             exponent + dropped, 1, &low) < 0) {
             goto finish;
         }
+        /* T + 1, in place: T is followed by a nonzero digit, so T < 99...9 */
+        char saved[QUAD_DIGITS_KEPT];
+        memcpy(saved, digits + first, QUAD_DIGITS_KEPT);
+        char *d = last;
+        while (*d == '9') {
+            *d-- = '0';
+        }
+        (*d)++;
+        result = quad_from_digits(digits + first, QUAD_DIGITS_KEPT, negative,
+                                  exponent + dropped, -1, &high);
+        memcpy(digits + first, saved, QUAD_DIGITS_KEPT);
+        if (result < 0) {
+            goto finish;
+        }
+        if (memcmp(&low, &high, sizeof(low)) == 0) {
+            *out = low;
+        }
+        else {
+            result = quad_from_digits(digits + first, significant, negative,
+                                      exponent, 0, out);
+        }
     }
-    PyObject *ten = PyLong_FromLong(10);
-    PyObject *abs_exponent = PyLong_FromLongLong(
-            exponent < 0 ? -exponent : exponent);
-    if (ten != NULL && abs_exponent != NULL) {
-        power = PyNumber_Power(ten, abs_exponent, Py_None);
-    }
-    Py_XDECREF(ten);
-    Py_XDECREF(abs_exponent);
-    if (power == NULL) {
-        goto finish;
-    }
-    if (exponent >= 0) {
-        num = PyNumber_Multiply(integer, power);
-        den = PyLong_FromLong(1);
-    }
-    else {
-        num = Py_NewRef(integer);
-        den = Py_NewRef(power);
-    }
-    if (num == NULL || den == NULL) {
-        goto finish;
-    }
-    result = quad_from_ratio(num, den, out);
   finish:
     PyMem_Free(body);
     PyMem_Free(digits);
-    Py_XDECREF(integer);
-    Py_XDECREF(power);
-    Py_XDECREF(num);
-    Py_XDECREF(den);
     return result;
+}
+
+
+/* whether str or bytes text has a decimal digit */
+static int
+text_has_digit(PyObject *text)
+{
+    if (PyBytes_Check(text)) {
+        const char *chars = PyBytes_AS_STRING(text);
+        for (Py_ssize_t i = 0; i < PyBytes_GET_SIZE(text); i++) {
+            if (chars[i] >= '0' && chars[i] <= '9') {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(text, i);
+        if (c >= '0' && c <= '9') {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 
@@ -440,6 +588,14 @@ quad_from_string(PyObject *text, npy_quad *out)
                 "could not convert string to quad: %R", text);
         return -1;
     }
+    if (npy_quad_isinf(*out) && text_has_digit(text)) {
+        /* a number beyond the range (not "inf"): np.longdouble's warning */
+        npy_clear_floatstatus_barrier((char *)out);
+        if (PyErr_WarnEx(PyExc_RuntimeWarning,
+                "overflow encountered in conversion from string", 1) < 0) {
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -472,9 +628,32 @@ quad_from_integer_ratio(PyObject *obj, npy_quad *out)
         Py_DECREF(ratio);
         return -1;
     }
-    int result = quad_from_ratio(
-            PyTuple_GET_ITEM(ratio, 0), PyTuple_GET_ITEM(ratio, 1), out);
+    PyObject *num = PyTuple_GET_ITEM(ratio, 0), *den = PyTuple_GET_ITEM(ratio, 1);
+    int den_sign = _PyLong_Sign(den);
+    int result = -1;
+    if (den_sign == 0) {
+        PyErr_Format(PyExc_ZeroDivisionError,
+                "%s.as_integer_ratio() returned a zero denominator",
+                Py_TYPE(obj)->tp_name);
+    }
+    else if (den_sign < 0) {
+        /* (1, -2) is -1/2, as Fraction reads it */
+        PyObject *neg_num = PyNumber_Negative(num);
+        PyObject *neg_den = PyNumber_Negative(den);
+        if (neg_num != NULL && neg_den != NULL) {
+            result = quad_from_ratio(neg_num, neg_den, out);
+        }
+        Py_XDECREF(neg_num);
+        Py_XDECREF(neg_den);
+    }
+    else {
+        result = quad_from_ratio(num, den, out);
+    }
     Py_DECREF(ratio);
+    if (result == 0 && npy_quad_isinf(*out)) {
+        return quad_overflow_error(
+                out, "integer division result too large for a quad");
+    }
     return result;
 }
 
@@ -526,10 +705,38 @@ quad_from_pyobject(PyObject *obj, npy_quad *out)
         *out = npy_quad_from_int64(PyArrayScalar_VAL(obj, Bool));
         return 0;
     }
+    if (PyArray_IsScalar(obj, Timedelta) || PyArray_IsScalar(obj, Datetime)) {
+        /* the count of units, as float64 takes it (NaT is INT64_MIN) */
+        npy_int64 count = PyArray_IsScalar(obj, Timedelta)
+                          ? PyArrayScalar_VAL(obj, Timedelta)
+                          : PyArrayScalar_VAL(obj, Datetime);
+        *out = npy_quad_from_int64(count);
+        return 0;
+    }
     if (PyArray_IsScalar(obj, Integer)) {
         return quad_from_index(obj, out);
     }
-    if (PyComplex_Check(obj) || PyArray_IsScalar(obj, ComplexFloating)) {
+    if (obj == Py_None) {
+        /* as np.float64(None) and np.array([None], float) */
+        *out = npy_quad_nan();
+        return 0;
+    }
+    if (PyArray_IsScalar(obj, ComplexFloating)) {
+        /* the real part, with float64's ComplexWarning */
+        if (PyErr_WarnEx(npy_static_pydata.ComplexWarning,
+                "Casting complex values to real discards the imaginary part",
+                1) < 0) {
+            return -1;
+        }
+        PyObject *real = PyObject_GetAttrString(obj, "real");
+        if (real == NULL) {
+            return -1;
+        }
+        int result = quad_from_pyobject(real, out);
+        Py_DECREF(real);
+        return result;
+    }
+    if (PyComplex_Check(obj)) {
         PyErr_Format(PyExc_TypeError,
                 "quad() argument must be a real number, not '%s'",
                 Py_TYPE(obj)->tp_name);

@@ -235,10 +235,100 @@ quadtype_int(PyObject *self)
 }
 
 
+/*
+ * Whether `other` is a number that compares with a quad exactly by its
+ * ratio (as Python's float compares with int, Fraction and Decimal): a
+ * Python int too long for a quad, or anything with as_integer_ratio that
+ * quad_operand does not take (Fraction, Decimal).
+ */
+static int
+compares_by_ratio(PyObject *other)
+{
+    if (PyLong_Check(other)) {
+        return _PyLong_NumBits(other) > NPY_QUAD_MANT_DIG;
+    }
+    if (PyArray_Check(other) || PyArray_IsScalar(other, Generic)) {
+        return 0;
+    }
+    return PyObject_HasAttrString(other, "as_integer_ratio");
+}
+
+/* q <op> other, exactly, for a compares_by_ratio `other`; NULL on error */
+static PyObject *
+quad_compare_exactly(npy_quad q, PyObject *other, int cmp_op)
+{
+    PyObject *ours = NULL, *theirs = NULL, *left = NULL, *right = NULL;
+    PyObject *result = NULL;
+    if (PyLong_Check(other)) {
+        theirs = Py_BuildValue("(Oi)", other, 1);
+    }
+    else {
+        theirs = PyObject_CallMethod(other, "as_integer_ratio", NULL);
+        if (theirs == NULL && (PyErr_ExceptionMatches(PyExc_ValueError)
+                               || PyErr_ExceptionMatches(PyExc_OverflowError))) {
+            /* a NaN or infinite Decimal: exact as a double */
+            PyErr_Clear();
+            npy_quad value;
+            if (quad_from_pyobject(other, &value) < 0) {
+                return NULL;
+            }
+            PyObject *quad = quad_scalar_new_value(value);
+            PyObject *self = quad_scalar_new_value(q);
+            if (quad != NULL && self != NULL) {
+                result = PyObject_RichCompare(self, quad, cmp_op);
+            }
+            Py_XDECREF(quad);
+            Py_XDECREF(self);
+            return result;
+        }
+    }
+    if (theirs == NULL) {
+        return NULL;
+    }
+    if (npy_quad_isnan(q) || npy_quad_isinf(q)) {
+        /* against any finite number: NaN is unordered, inf beyond it */
+        int sign = npy_quad_isnan(q) ? 0 : (npy_quad_signbit(q) ? -1 : 1);
+        int truth;
+        switch (cmp_op) {
+            case Py_EQ: truth = 0; break;
+            case Py_NE: truth = 1; break;
+            case Py_LT: case Py_LE: truth = sign < 0; break;
+            default: truth = sign > 0; break;
+        }
+        Py_DECREF(theirs);
+        return PyBool_FromLong(truth);
+    }
+    ours = quad_as_integer_ratio(q);
+    if (ours != NULL && PyTuple_Check(theirs) && PyTuple_GET_SIZE(theirs) == 2) {
+        /* p/q <op> r/s with q, s > 0: p*s <op> r*q */
+        left = PyNumber_Multiply(PyTuple_GET_ITEM(ours, 0),
+                                 PyTuple_GET_ITEM(theirs, 1));
+        right = PyNumber_Multiply(PyTuple_GET_ITEM(theirs, 0),
+                                  PyTuple_GET_ITEM(ours, 1));
+        if (left != NULL && right != NULL) {
+            result = PyObject_RichCompare(left, right, cmp_op);
+        }
+    }
+    else if (ours != NULL) {
+        PyErr_Format(PyExc_TypeError,
+                "%s.as_integer_ratio() did not return a pair",
+                Py_TYPE(other)->tp_name);
+    }
+    Py_XDECREF(ours);
+    Py_XDECREF(theirs);
+    Py_XDECREF(left);
+    Py_XDECREF(right);
+    return result;
+}
+
+
 static PyObject *
 quadtype_richcompare(PyObject *self, PyObject *other, int cmp_op)
 {
     npy_quad x, y;
+    if (PyArray_IsScalar(self, Quad) && compares_by_ratio(other)) {
+        return quad_compare_exactly(PyArrayScalar_VAL(self, Quad), other, cmp_op);
+    }
     int self_is_quad = quad_operand(self, &x);
     int other_is_quad = self_is_quad > 0 ? quad_operand(other, &y) : 0;
     if (self_is_quad < 0 || other_is_quad < 0) {

@@ -9,7 +9,7 @@
  *
  * Promoters send a quad with any other real number type (or Python int and
  * float) to the quad loop; quad with complex has no common DType and
- * raises.
+ * raises, and quad with a string has no loop, as float64 has none.
  */
 #define NPY_NO_DEPRECATED_API NPY_API_VERSION
 #define _MULTIARRAYMODULE
@@ -29,6 +29,7 @@
 #include "fast_loop_macros.h"
 #include "quadtype.h"
 #include "quad_ufuncs.h"
+#include "ufunc_type_resolution.h"
 
 
 typedef npy_quad (quad_unary_func)(npy_quad);
@@ -551,6 +552,15 @@ quad_promoter(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
         if (common == NULL) {
             return -1;
         }
+    }
+    if (common != &PyArray_QuadDType && common != &PyArray_ObjectDType) {
+        /*
+         * A string (common DType U, S, T): the string loops must not run on
+         * a quad's text.  No loop, as for float64 ('+' raises, '==' is
+         * False).
+         */
+        Py_DECREF(common);
+        return raise_no_loop_found_error(uf, (PyObject **)op_dtypes);
     }
     for (int i = 0; i < uf->nin + uf->nout; i++) {
         if (signature[i] != NULL) {
