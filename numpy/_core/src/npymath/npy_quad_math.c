@@ -194,22 +194,40 @@ expm1_xq(xq x)
     return xq_sub(exp_xq(x), xq_one);
 }
 
-npy_quad
-npy_quad_exp(npy_quad x)
+/*
+ * The special cases of exp and exp2, whose overflow and underflow start at
+ * |x| = huge_bits: returns 1 and sets *result for NaN, inf, |x| below
+ * 2**-120 (1) and beyond the range.
+ */
+static int
+exp_special(npy_quad x, u128 huge_bits, npy_quad *result)
 {
     u128 u = get_bits(x), mag = u & ABS_MASK;
     int negative = (int)(u >> 127);
-    if (mag >= INF_BITS) {
-        if (mag > INF_BITS) {
-            return nan_argument(x);
-        }
-        return negative ? quad_signed_zero(0) : x;
+    if (mag > INF_BITS) {
+        *result = nan_argument(x);
     }
-    if (mag < TINY_BITS) {
-        return quad_one();
+    else if (mag == INF_BITS) {
+        *result = negative ? quad_signed_zero(0) : x;
     }
-    if (mag >= HUGE_EXP_BITS) {
-        return exp_out_of_range(negative);
+    else if (mag < TINY_BITS) {
+        *result = quad_one();
+    }
+    else if (mag >= huge_bits) {
+        *result = exp_out_of_range(negative);
+    }
+    else {
+        return 0;
+    }
+    return 1;
+}
+
+npy_quad
+npy_quad_exp(npy_quad x)
+{
+    npy_quad result;
+    if (exp_special(x, HUGE_EXP_BITS, &result)) {
+        return result;
     }
     return xq_to_quad(exp_xq(xq_from_quad(x)));
 }
@@ -217,19 +235,9 @@ npy_quad_exp(npy_quad x)
 npy_quad
 npy_quad_exp2(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    int negative = (int)(u >> 127);
-    if (mag >= INF_BITS) {
-        if (mag > INF_BITS) {
-            return nan_argument(x);
-        }
-        return negative ? quad_signed_zero(0) : x;
-    }
-    if (mag < TINY_BITS) {
-        return quad_one();
-    }
-    if (mag >= HUGE_EXP2_BITS) {
-        return exp_out_of_range(negative);
+    npy_quad result;
+    if (exp_special(x, HUGE_EXP2_BITS, &result)) {
+        return result;
     }
     if (npy_quad_eq(npy_quad_trunc(x), x)) {
         /* exact, so no underflow for a subnormal power of two */
