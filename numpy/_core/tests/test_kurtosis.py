@@ -560,3 +560,18 @@ def test_quad_mean_var_median_percentile_stay_in_quad():
     assert quad_fraction(np.median(x)) == (values[1] + values[2]) / 2
     assert np.percentile(x, 100) == x[3]
     assert quad_fraction(np.percentile(x, 50)) == (values[1] + values[2]) / 2
+
+
+def test_where_and_masked_as_accurate_as_the_plain_path():
+    """where= and MaskedArray gather the kept values a block at a time and
+    sum them pairwise, as the plain path does: no error growing with n (one
+    at a time, this differed by 1.5e-9 at 1e7 elements)."""
+    a = np.full(2 * 10**6, 1000.0)
+    a[::7] = 1003
+    a[1::11] = 998
+    keep = np.ones(a.size, bool)
+    keep[5::13] = False
+    expected = exact_kurtosis(a[keep])
+    assert abs(a.kurtosis(where=keep) - expected) < 1e-13
+    assert abs(np.ma.masked_array(a, ~keep).kurtosis() - expected) < 1e-13
+    assert abs(a[keep].kurtosis() - expected) < 1e-13
