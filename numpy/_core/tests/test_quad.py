@@ -18,6 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import numpy as np
+import numpy.lib.recfunctions  # noqa: F401 - np.lib.recfunctions below
 from numpy.testing import assert_array_equal, assert_equal
 
 # (exponent bits, fraction bits) of the IEEE binary formats
@@ -1166,3 +1167,59 @@ class TestReliability:
         below = format(DECIMAL_EXACT.subtract(Decimal(midpoint), Decimal("1e-6500")), "f")
         assert bits_of(np.quad(above)) == nearest(low + 2 * half_ulp)
         assert bits_of(np.quad(below)) == nearest(low)
+
+
+def _quads():
+    return np.array(["0.1", "2", "-3.5"], dtype=np.quad)
+
+
+# (feature, call on quad data, what to expect: a checker of the result, or
+# the exception class a clear refusal raises)
+FORK_FEATURES = [
+    ("kurtosis", lambda q: np.arange(6, dtype=np.quad).kurtosis(),
+     lambda r: isinstance(r, np.quad) and abs(r + np.quad("1.268571428571428571428571428571428")) < 1e-30),
+    ("ma.mean", lambda q: np.ma.masked_array(q, [0, 1, 0]).mean(),
+     lambda r: isinstance(r, np.quad) and r == (np.quad("0.1") + np.quad("-3.5")) / 2),
+    ("ma.kurtosis", lambda q: np.ma.masked_array(np.arange(6, dtype=np.quad), [0, 1, 0, 0, 0, 0]).kurtosis(),
+     lambda r: isinstance(r, np.quad)
+     and r == np.array([0, 2, 3, 4, 5], dtype=np.quad).kurtosis()),
+    ("ma.exp", lambda q: np.ma.exp(np.ma.masked_array(q, [0, 1, 0])),
+     lambda r: r.dtype == np.quad and r[0] == np.exp(np.quad("0.1")) and r.mask[1]),
+    ("testing.assert_allclose", lambda q: np.testing.assert_allclose(q, q + np.quad("1e-30")),
+     lambda r: r is None),
+    ("testing.assert_array_almost_equal_nulp",
+     lambda q: np.testing.assert_array_almost_equal_nulp(q, q), lambda r: r is None),
+    ("testing.assert_array_max_ulp", lambda q: np.testing.assert_array_max_ulp(q, q),
+     ValueError),   # np.testing's own refusal of types it has no integer view of
+    ("recfunctions.structured_to_unstructured",
+     lambda q: np.lib.recfunctions.structured_to_unstructured(
+         np.array([(q[0], q[1])], dtype=[("a", np.quad), ("b", np.quad)])),
+     lambda r: r.dtype == np.quad and r[0, 0] == np.quad("0.1")),
+    ("recfunctions.append_fields",
+     lambda q: np.lib.recfunctions.append_fields(
+         np.array([(1,)], dtype=[("a", int)]), "q", q[:1], usemask=False),
+     lambda r: r["q"].dtype == np.quad and r["q"][0] == np.quad("0.1")),
+    ("char.str_len", lambda q: np.char.str_len(q), TypeError),
+    ("strings.upper", lambda q: np.strings.upper(q), TypeError),
+    ("printers", lambda q: np.array2string(q, precision=40),
+     lambda r: r == "[ 0.1  2.  -3.5]"),
+    ("format_float_scientific",
+     lambda q: np.format_float_scientific(q[0], precision=40, unique=False),
+     lambda r: r == format(np.quad("0.1"), ".40e")),
+    ("linalg.solve", lambda q: np.linalg.solve(np.eye(2, dtype=np.quad), q[:2]), TypeError),
+    ("fft", lambda q: np.fft.fft(q), TypeError),
+    ("einsum", lambda q: np.einsum("i,i", q, q), TypeError),
+    ("interp", lambda q: np.interp(q, q, q), TypeError),
+]
+
+
+@pytest.mark.parametrize("name, call, expect", FORK_FEATURES,
+                         ids=[f[0] for f in FORK_FEATURES])
+def test_fork_features_accept_quad_or_refuse_clearly(name, call, expect):
+    """Every feature either computes on quad (in quad) or raises a clear
+    error; none rounds quad through float64 or runs a string loop on it."""
+    if isinstance(expect, type):
+        with pytest.raises(expect):
+            call(_quads())
+    else:
+        assert expect(call(_quads())), name
