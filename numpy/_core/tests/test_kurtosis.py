@@ -575,3 +575,26 @@ def test_where_and_masked_as_accurate_as_the_plain_path():
     assert abs(a.kurtosis(where=keep) - expected) < 1e-13
     assert abs(np.ma.masked_array(a, ~keep).kurtosis() - expected) < 1e-13
     assert abs(a[keep].kurtosis() - expected) < 1e-13
+
+
+@pytest.mark.parametrize("values, dtype", [
+    ([2**63 - 1, 2**63 - 2, 2**63 - 3, 2**63 - 10], np.int64),
+    ([-2**63, -2**63 + 5, -2**63 + 1, -2**63 + 100], np.int64),
+    ([2**64 - 1, 2**64 - 5, 2**64 - 2, 2**64 - 100, 2**64 - 7], np.uint64),
+])
+def test_64_bit_integers_keep_their_exactness(values, dtype):
+    """Integers are exact data: beyond 2**53, where double would round them
+    alike (NaN, 'constant'), the kurtosis is computed in quad."""
+    a = np.array(values, dtype=dtype)
+    exact = exact_kurtosis_fraction([Fraction(v) for v in values])
+    assert a.kurtosis() == pytest.approx(float(exact), rel=1e-15)
+    assert a.kurtosis().dtype == np.float64
+    both = np.stack([a, a])
+    assert_allclose(both.kurtosis(axis=1), [float(exact)] * 2, rtol=1e-15)
+    keep = np.ones(len(values), bool)
+    keep[1] = False
+    sub = [v for v, k in zip(values, keep) if k]
+    assert a.kurtosis(where=keep) == pytest.approx(
+        float(exact_kurtosis_fraction([Fraction(v) for v in sub])), rel=1e-15)
+    # and an int64 constant is still a constant
+    assert np.isnan(np.full(5, 2**62, dtype=dtype).kurtosis())
