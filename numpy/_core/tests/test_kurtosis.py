@@ -598,3 +598,44 @@ def test_64_bit_integers_keep_their_exactness(values, dtype):
         float(exact_kurtosis_fraction([Fraction(v) for v in sub])), rel=1e-15)
     # and an int64 constant is still a constant
     assert np.isnan(np.full(5, 2**62, dtype=dtype).kurtosis())
+
+
+class TestLargeOutputs:
+    """An output larger than KURTOSIS_PIECE_OUTPUTS (65536) is computed a
+    piece of the input at a time: the same values, scratch memory near the
+    output's own size, and each warning once."""
+
+    @pytest.mark.parametrize("shape, axis", [((3, 200000), 0), ((200000, 3), 1),
+                                             ((4, 300, 500), 0), ((6, 70000), 0)])
+    def test_pieces_match_slice_by_slice(self, shape, axis):
+        rng = np.random.default_rng(sum(shape))
+        a = rng.standard_normal(shape)
+        keep = rng.random(shape) > 0.2
+        moved = np.moveaxis(a, axis, -1).reshape(-1, shape[axis])
+        kept = np.moveaxis(keep, axis, -1).reshape(-1, shape[axis])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = a.kurtosis(axis=axis, where=keep)
+            expected = [row[k].kurtosis() for row, k in zip(moved, kept)]
+        assert_allclose(result.ravel(), expected, rtol=1e-12, atol=1e-12,
+                        equal_nan=True)
+        assert_allclose(a.kurtosis(axis=axis).ravel(),
+                        [row.kurtosis() for row in moved], rtol=1e-12, atol=1e-12)
+
+    def test_scratch_stays_near_the_output(self):
+        a = np.random.default_rng(5).standard_normal((2, 2 * 10**6)).astype(np.float32)
+        a.kurtosis(axis=0)
+        tracemalloc.start()
+        try:
+            result = a.kurtosis(axis=0)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        # the result in double and its cast to float32: 1.5x the double
+        # output; ten accumulators of the output's size were 10x
+        assert peak < 2 * result.size * 8
+
+    def test_each_warning_once(self):
+        with pytest.warns(RuntimeWarning, match="empty slice") as record:
+            np.zeros((0, 200000)).kurtosis(axis=0)
+        assert len(record) == 1
