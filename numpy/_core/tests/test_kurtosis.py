@@ -639,3 +639,13 @@ class TestLargeOutputs:
         with pytest.warns(RuntimeWarning, match="empty slice") as record:
             np.zeros((0, 200000)).kurtosis(axis=0)
         assert len(record) == 1
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (3, 100000)])
+def test_bad_axis_stops_at_once(shape):
+    """PyArray_ConvertMultiAxis fails with 0: the computation must not go on
+    with the AxisError set (a large output then sliced the input with it)."""
+    with pytest.raises(AxisError):
+        np.ones(shape).kurtosis(axis=5)
+    with pytest.raises(AxisError):
+        np.ones(shape).kurtosis(axis=(0, 0))
