@@ -31,8 +31,6 @@
 /* |x| at or beyond 2**14: exp overflows or underflows; 2**15 for exp2 */
 #define HUGE_EXP_BITS   ((u128)(EXP_BIAS + 14) << MANT_BITS)
 #define HUGE_EXP2_BITS  ((u128)(EXP_BIAS + 15) << MANT_BITS)
-/* |x| below 2**-15: expm1 and log1p by their series alone */
-#define SERIES_BITS     ((u128)(EXP_BIAS - 15) << MANT_BITS)
 /* the top bits of sqrt(2) * 2**127: y at or above is halved for log */
 #define SQRT2_M         U128(0xb504f333f9de6484u, 0x597d89b3754abe9fu)
 

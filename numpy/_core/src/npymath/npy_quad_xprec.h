@@ -439,13 +439,6 @@ xw_from_words(int neg, const npy_uint64 *x, int n, int exp2)
     return r;
 }
 
-static inline xw
-xw_from_xq(xq a)
-{
-    xw r = {{0, 0, (npy_uint64)a.m, (npy_uint64)(a.m >> 64)}, a.e, a.neg};
-    return r;
-}
-
 /* a rounded once to binary128 (the bits below the 256 are taken as 0) */
 static inline npy_quad
 xw_to_quad(xw a)
