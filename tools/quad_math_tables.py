@@ -118,9 +118,12 @@ def series(term, scale_bits):
         k += 1
 
 
-def array(ctype, name, items, comment):
+def array(ctype, name, items, comment, row_words=None):
+    """A C table; with row_words, each item is a row of that many words."""
     body = ",\n".join(f"    {item}" for item in items)
-    return f"/* {comment} */\nstatic const {ctype} {name}[{len(items)}] = {{\n{body},\n}};\n"
+    rows = f"[{row_words}]" if row_words else ""
+    return (f"/* {comment} */\nstatic const {ctype} {name}[{len(items)}]{rows} = "
+            f"{{\n{body},\n}};\n")
 
 
 def constant(name, value, comment):
@@ -251,16 +254,13 @@ def tables():
         "1/k for k = 1..24"))
     parts.append(f"/* ln 2 */\nstatic const xw xw_ln2 = {xw_literal(ln2)};\n")
     parts.append(f"/* 1 / ln 2 */\nstatic const xw xw_inv_ln2 = {xw_literal(1 / ln2)};\n")
-    parts.append(array(
-        "npy_uint64", "log2_l1_fixed",
-        [words_literal(fixed(-gmpy2.log2(mpfr(int(i)) / 2 ** LOG_I1_BITS), 240), 4)
-         for i in i1], "-log2(log_i1[j] / 2**8) * 2**240, signed, 4 words each")
-        .replace("npy_uint64 log2_l1_fixed[92]", "npy_uint64 log2_l1_fixed[92][4]"))
-    parts.append(array(
-        "npy_uint64", "log2_l2_fixed",
-        [words_literal(fixed(-gmpy2.log2(mpfr(int(i)) / 2 ** LOG_I2_BITS), 240), 4)
-         for i in i2], "-log2(log_i2[j] / 2**23) * 2**240, signed, 4 words each")
-        .replace("npy_uint64 log2_l2_fixed[257]", "npy_uint64 log2_l2_fixed[257][4]"))
+    for name, inverses, bits, what in [("log2_l1_fixed", i1, LOG_I1_BITS, "log_i1[j] / 2**8"),
+                                       ("log2_l2_fixed", i2, LOG_I2_BITS, "log_i2[j] / 2**23")]:
+        parts.append(array(
+            "npy_uint64", name,
+            [words_literal(fixed(-gmpy2.log2(mpfr(int(i)) / 2 ** bits), 240), 4)
+             for i in inverses],
+            f"-log2({what}) * 2**240, signed, 4 words each", row_words=4))
     parts.append(array(
         "npy_uint64", "inv_ln2_fixed", [f"0x{(fixed(1 / ln2, 255) >> (64 * i)) & ((1 << 64) - 1):016x}u" for i in range(4)],
         "1 / ln2 * 2**255, 64-bit words, low first"))

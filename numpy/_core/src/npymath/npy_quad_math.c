@@ -34,39 +34,12 @@
 /* the top bits of sqrt(2) * 2**127: y at or above is halved for log */
 #define SQRT2_M         U128(0xb504f333f9de6484u, 0x597d89b3754abe9fu)
 
-static inline npy_quad
-quad_one(void)
-{
-    return from_bits(ONE_BITS);
-}
-
-static inline npy_quad
-quad_signed_zero(int negative)
-{
-    return from_bits(negative ? SIGN_BIT : 0);
-}
-
 /* +inf with overflow, or +0 with underflow */
 static npy_quad
 exp_out_of_range(int negative)
 {
     return npy_quad_from_significand(0, (npy_uint64)1 << 63, 0, 1,
                                      negative ? -(1 << 20) : (1 << 20));
-}
-
-/* inf with divide-by-zero (a pole), signed */
-static npy_quad
-pole(int negative)
-{
-    npy_set_floatstatus_divbyzero();
-    return from_bits((negative ? SIGN_BIT : 0) | INF_BITS);
-}
-
-/* A NaN argument is returned quieted (invalid when it signals). */
-static inline npy_quad
-nan_argument(npy_quad x)
-{
-    return from_bits(quiet_nan(get_bits(x)));
 }
 
 
@@ -77,28 +50,71 @@ nan_argument(npy_quad x)
  */
 
 /*
- * x * 2**14 / ln2 = k + f with 0 <= f < 1 (128 fraction bits), for the xq
- * x with |x| < 2**14.  Bits of x below 2**-240 are ignored (they move the
- * result by less than 2**-200).
+ * (-1)**negative * V * 2**-point for the n-word V, as k + f with k an
+ * integer and 0 <= f < 1: returns k (|k| < 2**62 for every caller) and
+ * sets the top `nwords` words of f.  When V has bits below those words, a
+ * negative value's f words are those of 1 - f rounded down (-(k + f +
+ * tiny) = (-k - 1) + (1 - f - tiny)), so that they stay below 1.
  */
-static npy_int64
-exp_reduce(xq x, u128 *f)
+NPY_FINLINE npy_int64
+split_integer(const npy_uint64 *value, int n, int point, int negative,
+              npy_uint64 *fraction, int nwords)
+{
+    npy_int64 k = (npy_int64)(npy_uint64)bits_at(value, n, point);
+    int low = point - 64 * nwords, any = 0;
+    for (int i = 0; i < nwords; i += 2) {      /* nwords is even */
+        u128 pair = bits_at(value, n, low + 64 * i);
+        fraction[i] = (npy_uint64)pair;
+        fraction[i + 1] = (npy_uint64)(pair >> 64);
+        any |= pair != 0;
+    }
+    if (negative) {
+        int sticky = words_any_below(value, n, low);
+        k = (any || sticky) ? -k - 1 : -k;
+        if (sticky) {
+            for (int i = 0; i < nwords; i++) {
+                fraction[i] = ~fraction[i];
+            }
+        }
+        else {
+            words_negate(fraction, nwords);
+        }
+    }
+    return k;
+}
+
+/*
+ * x * 2**14 / ln2 = k + f (or x * 2**14 = k + f, exactly, when `base2`),
+ * 0 <= f < 1, for the xq x with |x| < 2**15: returns k and the top
+ * `nwords` words of f.  The product with the constant (3 or 6 words, as
+ * precise as nwords needs) keeps every bit that reaches f.
+ */
+NPY_FINLINE npy_int64
+exp_reduce(xq x, int base2, npy_uint64 *fraction, int nwords)
 {
     npy_uint64 m[2] = {(npy_uint64)x.m, (npy_uint64)(x.m >> 64)};
-    npy_uint64 product[5];
-    words_mul(m, 2, exp_inv_step, 3, product);
-    /* x = m * 2**(e - 127): the binary point of product sits at bit point */
-    int point = 177 + 127 - x.e;
-    if (point > 128 + 320) {
-        point = 128 + 320;
+    npy_uint64 product[8];
+    if (base2) {
+        /* x * 2**14 = m * 2**(e - 113) */
+        return split_integer(m, 2, 113 - x.e, x.neg, fraction, nwords);
     }
-    u128 fraction = bits_at(product, 5, point - 128);
-    npy_int64 k = (npy_int64)(npy_uint64)bits_at(product, 5, point);
-    if (x.neg) {
-        k = fraction ? -k - 1 : -k;
-        fraction = -fraction;
+    if (nwords <= 2) {
+        /* 2**14 / ln2 * 2**177 in three words */
+        words_mul(m, 2, exp_inv_step, 3, product);
+        return split_integer(product, 5, 177 + 127 - x.e, x.neg, fraction, nwords);
     }
-    *f = fraction;
+    /* 2**14 / ln2 * 2**369 in six words */
+    words_mul(m, 2, exp_inv_step_wide, 6, product);
+    return split_integer(product, 8, 369 + 127 - x.e, x.neg, fraction, nwords);
+}
+
+/* exp_reduce's f with 128 fraction bits */
+NPY_FINLINE npy_int64
+exp_reduce_fixed(xq x, int base2, u128 *f)
+{
+    npy_uint64 words[2];
+    npy_int64 k = exp_reduce(x, base2, words, 2);
+    *f = U128(words[1], words[0]);
     return k;
 }
 
@@ -128,28 +144,16 @@ static xq
 exp_xq(xq x)
 {
     u128 f;
-    npy_int64 k = exp_reduce(x, &f);
+    npy_int64 k = exp_reduce_fixed(x, 0, &f);
     return exp_of_reduced(k, f);
 }
 
-/* 2**x for the xq x with |x| < 2**15: x * 2**14 = k + f exactly */
+/* 2**x for the xq x with |x| < 2**15 */
 static xq
 exp2_xq(xq x)
 {
-    /* x * 2**14 = m * 2**(e - 113): 113 - e >= 100 fraction bits */
-    int fraction_bits = 113 - x.e;
-    npy_int64 k = fraction_bits >= 128 ? 0 : (npy_int64)(x.m >> fraction_bits);
     u128 f;
-    if (fraction_bits <= 128) {
-        f = x.m << (128 - fraction_bits);
-    }
-    else {
-        f = fraction_bits >= 256 ? 0 : x.m >> (fraction_bits - 128);
-    }
-    if (x.neg) {
-        k = f ? -k - 1 : -k;
-        f = -f;
-    }
+    npy_int64 k = exp_reduce_fixed(x, 1, &f);
     return exp_of_reduced(k, f);
 }
 
@@ -166,7 +170,7 @@ expm1_small(xq x)
                                  -127));
     }
     u128 f;
-    npy_int64 k = exp_reduce(x, &f);
+    npy_int64 k = exp_reduce_fixed(x, 0, &f);
     u128 rho = umulhi(f, ln2_fixed);
     xq er = xq_make(0, umulhi(expm1_ratio(rho, 0), rho), -127 - 14);
     xq t1 = {exp_t1[k >> 7], 0, 0};
@@ -736,31 +740,8 @@ npy_quad_hypot(npy_quad x, npy_quad y)
 static xw
 exp_wide(xq x, int base2)
 {
-    npy_uint64 m[2] = {(npy_uint64)x.m, (npy_uint64)(x.m >> 64)};
     npy_uint64 fraction[4];
-    npy_int64 k;
-    if (base2) {
-        /* x * 2**14 = m * 2**(e - 113), exactly */
-        int point = 113 - x.e;
-        k = (npy_int64)(npy_uint64)bits_at(m, 2, point);
-        for (int i = 0; i < 4; i++) {
-            fraction[i] = (npy_uint64)bits_at(m, 2, point - 256 + 64 * i);
-        }
-    }
-    else {
-        npy_uint64 product[8];
-        words_mul(m, 2, exp_inv_step_wide, 6, product);
-        int point = 369 + 127 - x.e;
-        k = (npy_int64)(npy_uint64)bits_at(product, 8, point);
-        for (int i = 0; i < 4; i++) {
-            fraction[i] = (npy_uint64)bits_at(product, 8, point - 256 + 64 * i);
-        }
-    }
-    int has_fraction = (fraction[0] | fraction[1] | fraction[2] | fraction[3]) != 0;
-    if (x.neg) {
-        k = has_fraction ? -k - 1 : -k;
-        words_negate(fraction, 4);
-    }
+    npy_int64 k = exp_reduce(x, base2, fraction, 4);
     /* r = f * ln2 / 2**14 < 2**-14.5: exp(r) = 1 + r(1 + r/2 (1 + r/3 (...))) */
     xw r = xw_mul(xw_from_words(0, fraction, 4, -256 - 14), xw_ln2);
     xw result = xw_one;
@@ -1074,15 +1055,9 @@ npy_quad_pow(npy_quad x, npy_quad y)
         npy_quad result = exp_out_of_range(z_negative);
         return negative ? npy_quad_negative(result) : result;
     }
-    npy_int64 k = (npy_int64)(npy_uint64)bits_at(product, 6, point);
-    u128 f = bits_at(product, 6, point - 128);
-    if (z_negative) {
-        /* -(k + f + tiny) = (-k - 1) + (1 - f - tiny) */
-        int sticky = words_any_below(product, 6, point - 128);
-        k = (f != 0 || sticky) ? -k - 1 : -k;
-        f = sticky ? ~f : -f;
-    }
-    xq result = exp_of_reduced(k, f);
+    npy_uint64 f[2];
+    npy_int64 k = split_integer(product, 6, point, z_negative, f, 2);
+    xq result = exp_of_reduced(k, U128(f[1], f[0]));
     result.neg = negative;
     return xq_to_quad(result);
 }

@@ -112,6 +112,33 @@ invalid_result(void)
     return from_bits(DEFAULT_NAN);
 }
 
+/* A NaN argument returned quieted (invalid when it signals). */
+static inline npy_quad
+nan_argument(npy_quad x)
+{
+    return from_bits(quiet_nan(get_bits(x)));
+}
+
+/* inf with divide-by-zero (a pole), signed */
+static inline npy_quad
+pole(int negative)
+{
+    npy_set_floatstatus_divbyzero();
+    return from_bits((negative ? SIGN_BIT : 0) | INF_BITS);
+}
+
+static inline npy_quad
+quad_one(void)
+{
+    return from_bits(ONE_BITS);
+}
+
+static inline npy_quad
+quad_signed_zero(int negative)
+{
+    return from_bits(negative ? SIGN_BIT : 0);
+}
+
 /* For finite magnitude bits u: |x| == sig * 2**exp2 (sig == 0 for zero) */
 static inline u128
 decode(u128 u, npy_int64 *exp2)

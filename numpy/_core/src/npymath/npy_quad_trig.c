@@ -31,12 +31,6 @@
 /* the fraction bits of the product kept for f */
 #define FRACTION_WORDS 5
 
-static inline npy_quad
-nan_argument(npy_quad x)
-{
-    return from_bits(quiet_nan(get_bits(x)));
-}
-
 /*
  * x * 2/pi = n + f for the xq x >= pi/4 (|x| < 2**16384), with |f| <= 1/2;
  * returns n mod 4 and r = f * pi/2.  `words` words of 2/pi enter the
