@@ -275,6 +275,69 @@ class TestBlocks:
         assert_allclose(unaligned.kurtosis(), x.kurtosis(), rtol=1e-15)
 
 
+class TestOuterAxisSweeps:
+    """Along an outer axis, rows after the first 16 are taken in one sweep
+    (groups of 128 rows over tiles of up to 4096 outputs), centred on the
+    first rows' mean; an output for which that centring does not hold takes
+    its rows again on its own, and a tile with many such outputs takes two
+    passes."""
+
+    def test_few_outputs_drift(self):
+        # columns 3 and 7 step far from their first rows' mean: 2 of 300
+        # outputs redo their rows, the others stay in the sweep
+        rng = np.random.default_rng(40)
+        x = rng.standard_normal((500, 300)) + 1e6
+        x[16:, 3] += 50
+        x[200:, 7] -= 1e4
+        assert_allclose(x.kurtosis(axis=0), reference_along(x, 0), rtol=1e-12)
+
+    @pytest.mark.parametrize("columns", [300, 4096 + 5])
+    def test_every_output_drifts(self, columns):
+        # sorted columns: every sweep is off centre, the tiles take two passes
+        x = np.sort(np.random.default_rng(41).gamma(2.0, size=(300, columns)), axis=0)
+        expected = (reference_along(x, 0) if columns < 1000 else
+                    np.array([exact_kurtosis(x[:, j]) for j in (0, 4095, 4096, 4100)]))
+        result = x.kurtosis(axis=0)
+        assert_allclose(result if columns < 1000 else result[[0, 4095, 4096, 4100]],
+                        expected, rtol=1e-12)
+
+    def test_spread_grows_past_the_scale(self):
+        # rows after the first grow by 2**k: the running scale is refitted,
+        # and where the fourth powers overflow the output takes its rows again
+        # (among 300 outputs that stay in the sweep)
+        rng = np.random.default_rng(42)
+        x = rng.standard_normal((400, 306))
+        x[:, 2:4] *= 1e-200
+        x[16:, 1] *= 2.0**60
+        x[160:, 3] *= 1e100
+        x[300:, 5] *= 2.0**-500
+        assert_allclose(x.kurtosis(axis=0), reference_along(x, 0), rtol=1e-12)
+
+    def test_constant_outputs_in_the_sweep(self):
+        # constant so far: the scale is arbitrary, so a value that leaves the
+        # constant, even by the least subnormal, sends the output back (among
+        # 300 others that stay in the sweep)
+        x = np.random.default_rng(44).standard_normal((300, 305))
+        x[:, :5] = 0
+        x[:, 1] = 7.0
+        x[150, 2] = 5e-324
+        x[250, 3] = 1.0
+        x[200:, 4] = np.nan
+        result = x.kurtosis(axis=0)
+        assert np.isnan(result[[0, 1, 4]]).all()
+        assert_allclose(result[[2, 3]], reference_along(x[:, [2, 3]], 0), rtol=1e-12)
+        assert_equal(result[2], result[3])
+        assert_allclose(result[5:], reference_along(x[:, 5:], 0), rtol=1e-12)
+
+    @pytest.mark.parametrize("dtype", [np.float64, np.longdouble])
+    @pytest.mark.parametrize("rows", [16, 17, 23, 144, 145, 1000])
+    def test_row_counts_around_the_groups(self, rows, dtype):
+        x = np.random.default_rng(43).standard_normal((rows, 37)) * 3 - 11
+        x[16:, 5] += 40
+        assert_allclose(x.astype(dtype).kurtosis(axis=0), reference_along(x, 0),
+                        rtol=1e-12)
+
+
 class TestDegenerate:
     def test_empty(self):
         with pytest.warns(RuntimeWarning, match="empty slice"):
