@@ -77,11 +77,11 @@ def main():
     report("a.kurtosis(), 1e7 float64", *best_times(flat.kurtosis, flat.sum),
            "a.sum()", limit=2.0)
     grid = rng.standard_normal((1000, 10000))
-    for axis in (0, -1):
+    for axis, limit in ((0, 1.5), (-1, 2.5)):
         report(f"a.kurtosis(axis={axis}), (1000, 10000) float64",
                *best_times(lambda: grid.kurtosis(axis=axis),
                            lambda: grid.sum(axis=axis)),
-               f"a.sum(axis={axis})", limit=2.5)
+               f"a.sum(axis={axis})", limit=limit)
 
     for label, data, axis, ours in (
             ("1e7 float64, axis=None", flat, None, flat.kurtosis),
