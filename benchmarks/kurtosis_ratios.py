@@ -67,6 +67,25 @@ def report(label, ours, reference, reference_name, limit=None):
     print(f"{label:<42} {ours * 1e3:8.2f} ms  {ratio:6.2f}x {reference_name}{verdict}")
 
 
+def masked_cases(rng):
+    """where= and MaskedArray against the plain path on the same data (the
+    issue's data: 1e7 values, two sets of outliers), for four masks."""
+    a = np.full(10_000_000, 1000.0)
+    a[::7] = 1003
+    a[1::11] = 998
+    every_13th = np.arange(a.size) % 13 != 0
+    for label, keep in (("every 13th masked", every_13th),
+                        ("1% masked at random", rng.random(a.size) > 0.01),
+                        ("half masked at random", rng.random(a.size) > 0.5),
+                        ("90% masked at random", rng.random(a.size) > 0.9)):
+        masked = np.ma.MaskedArray(a, ~keep)
+        report(f"where=, {label}", *best_times(lambda: a.kurtosis(where=keep),
+                                               a.kurtosis),
+               "a.kurtosis()", limit=3.0)
+        report(f"MaskedArray, {label}", *best_times(masked.kurtosis, a.kurtosis),
+               "a.kurtosis()", limit=3.0)
+
+
 def main():
     fork = np.show_config(mode="dicts")["numpy-dive"]
     print(f"numpy {np.__version__} ({fork['profile']} profile); best of {ROUNDS} "
@@ -82,6 +101,8 @@ def main():
                *best_times(lambda: grid.kurtosis(axis=axis),
                            lambda: grid.sum(axis=axis)),
                f"a.sum(axis={axis})", limit=limit)
+
+    masked_cases(rng)
 
     for label, data, axis, ours in (
             ("1e7 float64, axis=None", flat, None, flat.kurtosis),

@@ -388,6 +388,44 @@ class TestWhereAndOut:
         assert_allclose(x.kurtosis(axis=1, where=column_mask),
                         x[:, :20].kurtosis(axis=1), rtol=1e-13)
 
+    @pytest.mark.parametrize("dtype", [np.float64, np.longdouble, np.float32, ">f8"])
+    def test_where_along_the_reduced_axis(self, dtype):
+        # float64 and long double gather the kept values in one pass (blocks
+        # of 1024, several per row here); other dtypes take the two passes
+        rng = np.random.default_rng(17)
+        x = (rng.standard_normal((3, 5000)) * 20 + 1e3).astype(np.float32)
+        mask = rng.random(x.shape) > 0.4
+        mask[0, :2500] = False
+        mask[1] = False
+        x[1, 7] = np.nan                # masked out: no effect
+        x[2, ~mask[2]] = np.inf
+        with pytest.warns(RuntimeWarning, match="empty slice"):
+            r = x.astype(dtype).kurtosis(axis=1, where=mask)
+        assert np.isnan(r[1])
+        expected = [exact_kurtosis(x[i][mask[i]]) for i in (0, 2)]
+        assert_allclose(r[[0, 2]], expected, rtol=1e-12 if dtype != np.float32 else 1e-6)
+
+    def test_where_kept_values_constant_nan_or_too_large(self):
+        rng = np.random.default_rng(18)
+        x = rng.standard_normal((4, 3000))
+        mask = np.ones(x.shape, bool)
+        mask[:, ::3] = False
+        x[0, mask[0]] = 2.5             # constant where kept
+        x[1, 4] = np.nan                # kept
+        x[2] = rng.uniform(-1, 1, 3000) * 1.7e308  # the one pass's sums may overflow
+        r = x.kurtosis(axis=1, where=mask)
+        assert np.isnan(r[:2]).all()
+        assert_allclose(r[2:], [exact_kurtosis(x[i][mask[i]]) for i in (2, 3)],
+                        rtol=1e-12)
+
+    def test_where_broadcast_and_whole_array(self):
+        x = np.random.default_rng(19).standard_normal((40, 700))
+        columns = np.random.default_rng(20).random(700) > 0.5
+        assert_allclose(x.kurtosis(axis=1, where=columns, fisher=False),
+                        reference_along(x[:, columns], 1, fisher=False), rtol=1e-13)
+        assert_allclose(x.kurtosis(where=columns, fisher=False),
+                        exact_kurtosis(x[:, columns].ravel(), fisher=False), rtol=1e-13)
+
     def test_where_must_broadcast(self):
         with pytest.raises(ValueError, match="broadcast"):
             np.ones((3, 4)).kurtosis(where=np.ones((2, 4), bool))
