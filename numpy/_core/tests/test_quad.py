@@ -919,11 +919,13 @@ class TestNumpyQuaddtypeIssues:
                 assert abs(exact(product[i, j]) - expected) < Fraction(1, 2**110)
         assert bits_of(np.vdot(a[0], a[0])) == bits_of(np.dot(a[0], a[0]))
 
-    def test_einsum_is_refused(self):                          # numpy #32671
-        # no quad einsum kernels yet: a clear error, never a wrong result
+    def test_einsum(self):                                     # quaddtype 1.0
+        # numpy-quaddtype crashes on the first and gives zeros for the second
         a = np.array(["0.1", "0.2", "0.3"], dtype=np.quad)
-        with pytest.raises(TypeError, match="invalid data type for einsum"):
-            np.einsum("i,i", a, a)
+        assert bits_of(np.einsum("i,i", a, a)) == bits_of(np.dot(a, a))
+        m = np.array([["0.1", "0.2", "0.3"], ["0.4", "0.5", "0.6"]], dtype=np.quad)
+        assert_array_equal(np.einsum("ij,j->i", m, a), m @ a)
+        assert np.einsum("ij,j->i", m, a).dtype == np.quad
 
     def test_average_with_weights(self):                       # quaddtype #106
         values = np.array(["1", "2", "4"], dtype=np.quad)
@@ -977,6 +979,61 @@ class TestNumpyQuaddtypeIssues:
             values = np.linspace(np.quad(-3), np.quad(3), 61)
             for dtype in [np.float16, np.float32, np.float64, np.longdouble]:
                 values.astype(dtype)
+
+
+class TestProducts:
+    """matmul, the gufuncs vecdot, matvec and vecmat, and einsum: each sum of
+    products rounds once per step (a fused multiply-add), as np.dot does."""
+
+    def test_quad_precision_beyond_float64(self):
+        # 1 + 2**-100 - 1 is 2**-100 in quad, 0 in float64
+        x = np.array([1, 2.0**-100, -1], dtype=np.quad)
+        ones = np.ones(3, dtype=np.quad)
+        tiny = np.quad(2) ** -100
+        for result in (np.vecdot(x, ones), np.linalg.vecdot(x, ones),
+                       np.einsum("i,i", x, ones), np.einsum("i->", x),
+                       np.matvec(x[None], ones)[0], np.vecmat(x, ones[:, None])[0],
+                       x @ ones):
+            assert type(result) is np.quad and result == tiny
+
+    def test_exact_to_a_rounding_per_step(self):
+        rng = np.random.default_rng(5)
+        a = (np.array(rng.random((4, 30)), dtype=np.quad) / 7).astype(np.quad)
+        v = np.array(rng.random(30), dtype=np.quad) / 3
+        exact_rows = [sum(exact(a[i, k]) * exact(v[k]) for k in range(30))
+                      for i in range(4)]
+        for result in (np.matvec(a, v), np.vecdot(a, v), np.vecmat(v, a.T),
+                       np.einsum("ij,j->i", a, v), a @ v):
+            assert result.dtype == np.quad
+            for got, expected in zip(result, exact_rows):
+                # positive terms: at most one rounding per step
+                assert abs(exact(got) - expected) <= 30 * expected / 2**112
+
+    def test_stacks_broadcast_and_mixed_types(self):
+        a = np.arange(24, dtype=np.quad).reshape(2, 3, 4)
+        v = np.arange(4)
+        assert_array_equal(np.matvec(a, v), np.matvec(a.astype(float), v))
+        assert np.matvec(a, v).dtype == np.quad
+        assert_array_equal(np.vecmat(v[:3], a), np.vecmat(v[:3], a.astype(float)))
+        halves = np.full(4, 1.5)
+        assert_array_equal(np.vecdot(a, halves), np.vecdot(a.astype(float), halves))
+        assert np.vecdot(np.arange(3.0), a[0, :, 0]).dtype == np.quad
+        assert_array_equal(np.einsum("kij,j->ki", a, v),
+                           np.einsum("kij,j->ki", a.astype(float), v))
+        assert_array_equal(np.einsum("ij,jk", a[0], a[1].T, optimize=True),
+                           a[0] @ a[1].T)
+        assert_array_equal(np.einsum("i,i,i", v, a[0, 0], a[1, 0]),
+                           np.sum(v * a[0, 0] * a[1, 0]))
+        assert_array_equal(np.einsum("ijk->kj", a), a.sum(axis=0).T)
+
+    def test_empty_and_strided(self):
+        empty = np.zeros((3, 0), dtype=np.quad)
+        assert_array_equal(np.matvec(empty, np.zeros(0, np.quad)), np.zeros(3))
+        assert np.vecdot(np.zeros(0, np.quad), np.zeros(0, np.quad)) == 0
+        a = np.arange(40, dtype=np.quad).reshape(8, 5)
+        assert_array_equal(np.vecdot(a[::2, ::-2], a[1::2, ::2]),
+                           np.vecdot(a[::2, ::-2].astype(float),
+                                     a[1::2, ::2].astype(float)))
 
 
 class TestNaNs:
@@ -1208,7 +1265,10 @@ FORK_FEATURES = [
      lambda r: r == format(np.quad("0.1"), ".40e")),
     ("linalg.solve", lambda q: np.linalg.solve(np.eye(2, dtype=np.quad), q[:2]), TypeError),
     ("fft", lambda q: np.fft.fft(q), TypeError),
-    ("einsum", lambda q: np.einsum("i,i", q, q), TypeError),
+    ("einsum", lambda q: np.einsum("i,i", q, q),
+     lambda r: type(r) is np.quad and bits_of(r) == bits_of(np.dot(_quads(), _quads()))),
+    ("vecdot", lambda q: np.vecdot(q, q),
+     lambda r: type(r) is np.quad and bits_of(r) == bits_of(np.dot(_quads(), _quads()))),
     ("interp", lambda q: np.interp(q, q, q), TypeError),
 ]
 

@@ -508,8 +508,7 @@ class TestUfuncIntegration:
 
     def test_every_float_ufunc_with_a_longdouble_loop_takes_quad(self):
         """No elementwise float ufunc refuses quad or rounds it through
-        another type (the gufuncs vecdot, matvec and vecmat have no quad
-        loops yet)."""
+        another type (the product gufuncs are in test_quad.TestProducts)."""
         checked = 0
         for name in dir(np):
             ufunc = getattr(np, name)

@@ -8,6 +8,7 @@
  *   quad_convert.c   exact conversions between quad and Python objects
  *   quad_scalar.c    the scalar type np.quad
  *   quad_casts.c     casts between quad and the other builtin dtypes
+ *   quad_einsum.c    einsum's inner loop
  *   umath/quad_ufuncs.c  the ufunc loops
  */
 #ifndef NUMPY_CORE_SRC_MULTIARRAY_QUADTYPE_H_
@@ -92,6 +93,14 @@ quad_as_integer_ratio(npy_quad value);
 /* Equal to hash(x) for every int, float or Fraction x that equals value. */
 NPY_NO_EXPORT Py_hash_t
 quad_hash(npy_quad value, PyObject *self);
+
+/*
+ * quad_einsum.c: einsum's sum of products for quad, for any number of
+ * operands (einsum_sumprod.c.src's tables cover the legacy types only).
+ */
+NPY_NO_EXPORT void
+quad_einsum_sum_of_products(int nop, char **dataptr, npy_intp const *strides,
+                            npy_intp count);
 
 /* quad_scalar.c: str(q) and repr(q). */
 NPY_NO_EXPORT PyObject *

@@ -220,9 +220,21 @@ modf_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
 
 
 /*
- * matmul, (m,n),(n,p)->(m,p): each element is a sum of products with one
- * rounding per step (fma), the order of np.dot.
+ * The sum of n products a[k] * b[k] with one rounding per step (fma), in
+ * the order of np.dot: the inner loop of every product gufunc below.
  */
+static npy_quad
+quad_dot(const char *a, npy_intp a_step, const char *b, npy_intp b_step, npy_intp n)
+{
+    npy_quad sum = npy_quad_from_int64(0);
+    for (npy_intp k = 0; k < n; k++) {
+        sum = npy_quad_fma(quad_load(a + k * a_step), quad_load(b + k * b_step), sum);
+    }
+    return sum;
+}
+
+
+/* matmul, (m,n),(n,p)->(m,p) */
 static int
 matmul_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
             npy_intp const dimensions[], npy_intp const steps[],
@@ -237,13 +249,64 @@ matmul_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
         char *out = args[2] + outer * steps[2];
         for (npy_intp i = 0; i < m; i++) {
             for (npy_intp j = 0; j < p; j++) {
-                npy_quad sum = npy_quad_from_int64(0);
-                for (npy_intp k = 0; k < n; k++) {
-                    sum = npy_quad_fma(quad_load(a + i * a_m + k * a_n),
-                                       quad_load(b + k * b_n + j * b_p), sum);
-                }
-                quad_store(out + i * out_m + j * out_p, sum);
+                quad_store(out + i * out_m + j * out_p,
+                           quad_dot(a + i * a_m, a_n, b + j * b_p, b_n, n));
             }
+        }
+    }
+    return 0;
+}
+
+
+/* vecdot, (n),(n)->(): a real type's conjugate is itself */
+static int
+vecdot_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+            npy_intp const dimensions[], npy_intp const steps[],
+            NpyAuxData *NPY_UNUSED(auxdata))
+{
+    for (npy_intp outer = 0; outer < dimensions[0]; outer++) {
+        quad_store(args[2] + outer * steps[2],
+                   quad_dot(args[0] + outer * steps[0], steps[3],
+                            args[1] + outer * steps[1], steps[4], dimensions[1]));
+    }
+    return 0;
+}
+
+
+/* matvec, (m,n),(n)->(m) */
+static int
+matvec_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+            npy_intp const dimensions[], npy_intp const steps[],
+            NpyAuxData *NPY_UNUSED(auxdata))
+{
+    npy_intp m = dimensions[1], n = dimensions[2];
+    npy_intp a_m = steps[3], a_n = steps[4], v_n = steps[5], out_m = steps[6];
+    for (npy_intp outer = 0; outer < dimensions[0]; outer++) {
+        const char *a = args[0] + outer * steps[0];
+        const char *v = args[1] + outer * steps[1];
+        char *out = args[2] + outer * steps[2];
+        for (npy_intp i = 0; i < m; i++) {
+            quad_store(out + i * out_m, quad_dot(a + i * a_m, a_n, v, v_n, n));
+        }
+    }
+    return 0;
+}
+
+
+/* vecmat, (n),(n,m)->(m) */
+static int
+vecmat_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+            npy_intp const dimensions[], npy_intp const steps[],
+            NpyAuxData *NPY_UNUSED(auxdata))
+{
+    npy_intp n = dimensions[1], m = dimensions[2];
+    npy_intp v_n = steps[3], a_n = steps[4], a_m = steps[5], out_m = steps[6];
+    for (npy_intp outer = 0; outer < dimensions[0]; outer++) {
+        const char *v = args[0] + outer * steps[0];
+        const char *a = args[1] + outer * steps[1];
+        char *out = args[2] + outer * steps[2];
+        for (npy_intp j = 0; j < m; j++) {
+            quad_store(out + j * out_m, quad_dot(v, v_n, a + j * a_m, a_n, n));
         }
     }
     return 0;
@@ -720,10 +783,21 @@ init_quad_ufuncs(PyObject *umath)
                              quiet, NULL) < 0) {
         return -1;
     }
-    if (register_loop(umath, "matmul", 2, 1, binary, matmul_loop, NULL, 0,
-                      NULL) < 0
-            || add_promoters(umath, "matmul") < 0) {
-        return -1;
+    static const struct {
+        const char *ufunc;
+        PyArrayMethod_StridedLoop *loop;
+    } products[] = {
+        {"matmul", matmul_loop},
+        {"vecdot", vecdot_loop},
+        {"matvec", matvec_loop},
+        {"vecmat", vecmat_loop},
+    };
+    for (size_t i = 0; i < sizeof(products) / sizeof(*products); i++) {
+        if (register_loop(umath, products[i].ufunc, 2, 1, binary, products[i].loop,
+                          NULL, 0, NULL) < 0
+                || add_promoters(umath, products[i].ufunc) < 0) {
+            return -1;
+        }
     }
     return 0;
 }
