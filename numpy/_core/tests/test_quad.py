@@ -981,6 +981,74 @@ class TestNumpyQuaddtypeIssues:
                 values.astype(dtype)
 
 
+class TestTypedSort:
+    """quad_sort.c: (key, index) records sorted by introsort or merge sort."""
+
+    KINDS = ["quicksort", "heapsort", "stable", "mergesort"]
+
+    @pytest.mark.parametrize("n", [0, 1, 2, 15, 16, 17, 100, 5000])
+    def test_matches_float64_order(self, n):
+        # random values, many duplicates, the extremes of the range
+        rng = np.random.default_rng(n)
+        x = np.round(rng.standard_normal(n) * 4, 1)
+        q = x.astype(np.quad)
+        q[::7] = np.quad("1e4000") * np.where(np.arange(0, n, 7) % 2, 1, -1)
+        x[::7] = np.where(np.arange(0, n, 7) % 2, np.inf, -np.inf)
+        for kind in self.KINDS:
+            with np.errstate(over="ignore"):    # +-1e4000 become +-inf
+                assert_array_equal(np.sort(q, kind=kind).astype(float),
+                                   np.sort(x, kind=kind))
+                # the stable kind's indices are unique: float64's
+                order = np.argsort(q, kind=kind)
+                assert_array_equal(q[order].astype(float), np.sort(x))
+            if kind in ("stable", "mergesort"):
+                assert_array_equal(order, np.argsort(x, kind="stable"))
+
+    def test_nans_last_with_their_payloads(self):
+        # a NaN with its sign bit set (x86's default NaN) goes last too
+        payloads = [0x7fff8000000000000000000000000001,
+                    0xffff8000000000000000000000000002,
+                    0x7fff0000000000000000000000000003]
+        values = np.array([quad_of(payloads[0]), np.quad(2), quad_of(payloads[1]),
+                           np.quad(-1), quad_of(payloads[2])])
+        for kind in self.KINDS:
+            result = np.sort(values, kind=kind)
+            assert_array_equal(result[:2], np.array([-1, 2], dtype=np.quad))
+            kept = sorted(bits_of(v) for v in result[2:])
+            assert kept == sorted(payloads)
+        assert_array_equal(np.argsort(values, kind="stable"), [3, 1, 0, 2, 4])
+
+    def test_signed_zeros_are_equal(self):
+        values = np.array(["0", "-0", "-1", "0", "-0"], dtype=np.quad)
+        result = np.sort(values, kind="stable")
+        signs = [np.signbit(v) for v in result[1:]]
+        assert signs == [False, True, False, True]   # the original order
+        assert_array_equal(np.argsort(values, kind="stable"), [2, 0, 1, 3, 4])
+
+    def test_axes_layouts_and_byte_order(self):
+        rng = np.random.default_rng(3)
+        q = rng.standard_normal((6, 40)).astype(np.quad)
+        for axis in (0, 1, -1, None):
+            expected = np.sort(q.astype(float), axis=axis)
+            assert_array_equal(np.sort(q, axis=axis).astype(float), expected)
+            assert_array_equal(np.sort(q.astype(">Y"), axis=axis).astype(float), expected)
+            assert_array_equal(np.sort(q[:, ::-3], axis=axis).astype(float),
+                               np.sort(q[:, ::-3].astype(float), axis=axis))
+        in_place = q.copy()
+        in_place.sort(axis=0)
+        assert_array_equal(in_place, np.sort(q, axis=0))
+
+    def test_lexsort_and_unique(self):
+        first = np.array([2, 1, 2, 1, 0], dtype=np.quad)
+        second = np.array(["0.5", "0.25", "0.25", "0.5", "9"], dtype=np.quad)
+        # the last key is the primary one
+        assert_array_equal(np.lexsort((second, first)), [4, 1, 3, 2, 0])
+        values = np.array(["0.1", "0.3", "0.1", "nan", "-0", "0"], dtype=np.quad)
+        unique, counts = np.unique(values, return_counts=True)
+        assert_array_equal(unique[:3], np.array(["0", "0.1", "0.3"], dtype=np.quad))
+        assert_array_equal(counts, [2, 2, 1, 1])
+
+
 class TestProducts:
     """matmul, the gufuncs vecdot, matvec and vecmat, and einsum: each sum of
     products rounds once per step (a fused multiply-add), as np.dot does."""

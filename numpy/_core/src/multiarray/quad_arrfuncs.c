@@ -354,6 +354,14 @@ static PyArray_ArrFuncs quad_arrfuncs = {
     .copyswapn = QUAD_copyswapn,
     .copyswap = QUAD_copyswap,
     .compare = QUAD_compare,
+    .sort = {
+        [NPY_QUICKSORT] = quad_quicksort,
+        [NPY_STABLESORT] = quad_mergesort,
+    },
+    .argsort = {
+        [NPY_QUICKSORT] = quad_aquicksort,
+        [NPY_STABLESORT] = quad_amergesort,
+    },
     .argmax = QUAD_argmax,
     .dotfunc = (PyArray_DotFunc *)QUAD_dot,
     .scanfunc = (PyArray_ScanFunc *)QUAD_scan,
