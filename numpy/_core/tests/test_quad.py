@@ -1038,6 +1038,41 @@ class TestTypedSort:
         in_place.sort(axis=0)
         assert_array_equal(in_place, np.sort(q, axis=0))
 
+    @pytest.mark.parametrize("kth", [0, 7, [3, 50], [0, 99, 40, 41], -1])
+    def test_partition_and_argpartition(self, kth):
+        rng = np.random.default_rng(6)
+        q = np.round(rng.standard_normal(100) * 3).astype(np.quad)
+        q[[5, 60]] = np.nan
+        q[[6, 61]] = np.array(["-0", "0"], dtype=np.quad)
+        expected = np.sort(q)
+        for result in (np.partition(q, kth), q[np.argpartition(q, kth)]):
+            for k in np.atleast_1d(kth):
+                assert bits_of(result[k]) == bits_of(expected[k]) or result[k] == expected[k]
+                below, above = result[:k], result[k + 1:] if k != -1 else result[:0]
+                assert (below <= result[k]).all() or np.isnan(result[k])
+                assert ((above >= result[k]) | np.isnan(above)).all()
+        assert_array_equal(np.sort(np.partition(q, kth)), expected)
+
+    def test_searchsorted(self):
+        sorted_values = np.array(["-inf", "-1", "0", "0", "0.5", "inf", "nan"], dtype=np.quad)
+        keys = np.array(["0", "-0", "0.25", "nan", "-2", "inf", "1e4000"], dtype=np.quad)
+        assert_array_equal(np.searchsorted(sorted_values, keys), [2, 2, 4, 6, 1, 5, 5])
+        assert_array_equal(np.searchsorted(sorted_values, keys, side="right"),
+                           [4, 4, 4, 7, 1, 6, 5])
+        shuffled = sorted_values[::-1].copy()
+        sorter = np.argsort(shuffled)
+        assert_array_equal(np.searchsorted(shuffled, keys, sorter=sorter),
+                           [2, 2, 4, 6, 1, 5, 5])
+        with pytest.raises(ValueError, match="Sorter index out of range"):
+            np.searchsorted(shuffled, keys, sorter=sorter + 10)
+        rng = np.random.default_rng(7)
+        many = np.sort(rng.standard_normal(1000))
+        probes = rng.standard_normal(300)
+        for side in ("left", "right"):
+            assert_array_equal(np.searchsorted(many.astype(np.quad), probes.astype(np.quad),
+                                               side=side),
+                               np.searchsorted(many, probes, side=side))
+
     def test_lexsort_and_unique(self):
         first = np.array([2, 1, 2, 1, 0], dtype=np.quad)
         second = np.array(["0.5", "0.25", "0.25", "0.5", "9"], dtype=np.quad)

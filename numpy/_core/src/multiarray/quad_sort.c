@@ -27,6 +27,7 @@
 
 #include "numpy/ndarraytypes.h"
 #include "numpy/npy_common.h"
+#include "npy_partition.h"
 #include "npy_sort.h"
 #include "quadtype.h"
 
@@ -82,9 +83,15 @@ typedef struct {
 } record;
 
 static inline int
+key_less(sort_key a, sort_key b)
+{
+    return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo);
+}
+
+static inline int
 less(const record *a, const record *b)
 {
-    return a->key.hi < b->key.hi || (a->key.hi == b->key.hi && a->key.lo < b->key.lo);
+    return key_less(a->key, b->key);
 }
 
 static inline void
@@ -147,6 +154,43 @@ heapsort(record *r, npy_intp n)
     }
 }
 
+/*
+ * Quicksort's step on n > SMALL_RUN records: the median of three as pivot
+ * (with sentinels at both ends), the others split around it. Returns the
+ * pivot's place, which is its place in the sorted order.
+ */
+static npy_intp
+partition_around_pivot(record *r, npy_intp n)
+{
+    npy_intp mid = n / 2;
+    if (less(&r[mid], &r[0])) {
+        swap(&r[mid], &r[0]);
+    }
+    if (less(&r[n - 1], &r[mid])) {
+        swap(&r[n - 1], &r[mid]);
+        if (less(&r[mid], &r[0])) {
+            swap(&r[mid], &r[0]);
+        }
+    }
+    swap(&r[mid], &r[1]);
+    record pivot = r[1];
+    npy_intp i = 1, j = n - 1;
+    for (;;) {
+        do {
+            i++;
+        } while (less(&r[i], &pivot));
+        do {
+            j--;
+        } while (less(&pivot, &r[j]));
+        if (i >= j) {
+            break;
+        }
+        swap(&r[i], &r[j]);
+    }
+    swap(&r[1], &r[j]);
+    return j;
+}
+
 static void
 introsort(record *r, npy_intp n, int depth)
 {
@@ -155,33 +199,7 @@ introsort(record *r, npy_intp n, int depth)
             heapsort(r, n);
             return;
         }
-        /* the median of three to r[1], with sentinels at both ends */
-        npy_intp mid = n / 2;
-        if (less(&r[mid], &r[0])) {
-            swap(&r[mid], &r[0]);
-        }
-        if (less(&r[n - 1], &r[mid])) {
-            swap(&r[n - 1], &r[mid]);
-            if (less(&r[mid], &r[0])) {
-                swap(&r[mid], &r[0]);
-            }
-        }
-        swap(&r[mid], &r[1]);
-        record pivot = r[1];
-        npy_intp i = 1, j = n - 1;
-        for (;;) {
-            do {
-                i++;
-            } while (less(&r[i], &pivot));
-            do {
-                j--;
-            } while (less(&pivot, &r[j]));
-            if (i >= j) {
-                break;
-            }
-            swap(&r[i], &r[j]);
-        }
-        swap(&r[1], &r[j]);
+        npy_intp j = partition_around_pivot(r, n);
         /* recurse into the smaller part, loop on the larger */
         if (j < n - j) {
             introsort(r, j, depth);
@@ -191,6 +209,35 @@ introsort(record *r, npy_intp n, int depth)
         else {
             introsort(r + j + 1, n - j - 1, depth);
             n = j;
+        }
+    }
+    insertion_sort(r, n);
+}
+
+/*
+ * Introselect: r[k] becomes the record the sorted order has there, with
+ * none greater before it and none less after it.
+ */
+static void
+select_record(record *r, npy_intp n, npy_intp k)
+{
+    int depth = depth_limit(n);
+    while (n > SMALL_RUN) {
+        if (depth-- == 0) {
+            heapsort(r, n);
+            return;
+        }
+        npy_intp j = partition_around_pivot(r, n);
+        if (k == j) {
+            return;
+        }
+        if (k < j) {
+            n = j;
+        }
+        else {
+            r += j + 1;
+            n -= j + 1;
+            k -= j + 1;
         }
     }
     insertion_sort(r, n);
@@ -220,21 +267,31 @@ merge_sort(record *r, npy_intp n, record *scratch)
 }
 
 /*
- * The records of the n values at v (in the order of `order`, indices into
- * v, or of v itself when it is NULL), sorted: stably when `stable`. NULL
- * when out of memory; the caller frees the records.
+ * The records of the values at v in places start .. start + n - 1 (of
+ * `order`, indices into v, or of v itself when it is NULL), in new memory
+ * that the caller frees; NULL when out of memory.
  */
+static record *
+records_of(const element *v, const npy_intp *order, npy_intp start, npy_intp n)
+{
+    record *r = PyMem_RawMalloc((n > 0 ? n : 1) * sizeof(record));
+    if (r != NULL) {
+        for (npy_intp i = 0; i < n; i++) {
+            r[i].index = order != NULL ? order[start + i] : start + i;
+            r[i].key = key_of(v[r[i].index]);
+        }
+    }
+    return r;
+}
+
+/* records_of all n values, sorted: stably when `stable`. */
 static record *
 sorted_records(const element *v, const npy_intp *order, npy_intp n, int stable)
 {
-    record *r = PyMem_RawMalloc((n > 0 ? n : 1) * sizeof(record));
+    record *r = records_of(v, order, 0, n);
     record *scratch = NULL;
     if (r == NULL) {
         return NULL;
-    }
-    for (npy_intp i = 0; i < n; i++) {
-        r[i].index = order != NULL ? order[i] : i;
-        r[i].key = key_of(v[r[i].index]);
     }
     if (!stable) {
         introsort(r, n, depth_limit(n));
@@ -290,6 +347,130 @@ sort_indices(void *v, npy_intp *tosort, npy_intp n, int stable)
 }
 
 
+/*
+ * np.partition takes the kth values in increasing order, each call leaving
+ * the places settled by the ones before (kept on the `pivots` stack, as
+ * upstream's introselect keeps them) alone: the range [*low, *high] that is
+ * still open for kth. Returns 1 when kth itself is settled.
+ */
+static int
+open_range(npy_intp num, npy_intp kth, npy_intp *pivots, npy_intp *npiv,
+           npy_intp *low, npy_intp *high)
+{
+    *low = 0;
+    *high = num - 1;
+    while (pivots != NULL && npiv != NULL && *npiv > 0) {
+        npy_intp settled = pivots[*npiv - 1];
+        if (settled > kth) {
+            *high = settled - 1;
+            break;
+        }
+        if (settled == kth) {
+            return 1;
+        }
+        *low = settled + 1;
+        *npiv -= 1;
+    }
+    return 0;
+}
+
+static void
+settle(npy_intp kth, npy_intp *pivots, npy_intp *npiv)
+{
+    if (pivots != NULL && npiv != NULL && *npiv < NPY_MAX_PIVOT_STACK) {
+        pivots[(*npiv)++] = kth;
+    }
+}
+
+/*
+ * Partitions the values (order == NULL) or the indices `order` into them
+ * at kth; 0, or -NPY_ENOMEM.
+ */
+static int
+partition_at(element *v, npy_intp *order, npy_intp num, npy_intp kth,
+             npy_intp *pivots, npy_intp *npiv)
+{
+    npy_intp low, high;
+    if (open_range(num, kth, pivots, npiv, &low, &high)) {
+        return 0;
+    }
+    npy_intp n = high - low + 1;
+    record *r = records_of(v, order, low, n);
+    element *copy = order != NULL ? NULL : PyMem_RawMalloc(n * sizeof(element));
+    if (r == NULL || (order == NULL && copy == NULL)) {
+        PyMem_RawFree(r);
+        return -NPY_ENOMEM;
+    }
+    select_record(r, n, kth - low);
+    if (order != NULL) {
+        for (npy_intp i = 0; i < n; i++) {
+            order[low + i] = r[i].index;
+        }
+    }
+    else {
+        memcpy(copy, v + low, n * sizeof(element));
+        for (npy_intp i = 0; i < n; i++) {
+            v[low + i] = copy[r[i].index - low];
+        }
+    }
+    PyMem_RawFree(r);
+    PyMem_RawFree(copy);
+    settle(kth, pivots, npiv);
+    return 0;
+}
+
+/*
+ * searchsorted: for each key, where it goes in the sorted values `sorted`
+ * (through `sorter` when given); side right after equal values. Returns -1
+ * for a sorter index out of range.
+ */
+static int
+binary_search(const char *sorted, const char *keys, const char *sorter, char *ret,
+              npy_intp sorted_len, npy_intp key_len, npy_intp sorted_str,
+              npy_intp key_str, npy_intp sorter_str, npy_intp ret_str, int right)
+{
+    npy_intp min_idx = 0, max_idx = sorted_len;
+    sort_key last = {0, 0};
+
+    for (npy_intp i = 0; i < key_len; i++, keys += key_str, ret += ret_str) {
+        element value;
+        memcpy(&value, keys, sizeof(value));
+        sort_key key = key_of(value);
+        /*
+         * Sorted keys are common: from the last key's place on when this one
+         * is greater, else the search starts over (as upstream's searches).
+         */
+        if (i > 0 && key_less(last, key)) {
+            max_idx = sorted_len;
+        }
+        else {
+            min_idx = 0;
+            max_idx = max_idx < sorted_len ? max_idx + 1 : sorted_len;
+        }
+        last = key;
+        while (min_idx < max_idx) {
+            npy_intp mid = min_idx + ((max_idx - min_idx) >> 1), place = mid;
+            if (sorter != NULL) {
+                place = *(const npy_intp *)(sorter + mid * sorter_str);
+                if (place < 0 || place >= sorted_len) {
+                    return -1;
+                }
+            }
+            memcpy(&value, sorted + place * sorted_str, sizeof(value));
+            sort_key here = key_of(value);
+            if (right ? !key_less(key, here) : key_less(here, key)) {
+                min_idx = mid + 1;
+            }
+            else {
+                max_idx = mid;
+            }
+        }
+        *(npy_intp *)ret = min_idx;
+    }
+    return 0;
+}
+
+
 /* The ArrFuncs slots. */
 
 NPY_NO_EXPORT int
@@ -314,4 +495,59 @@ NPY_NO_EXPORT int
 quad_amergesort(void *v, npy_intp *tosort, npy_intp n, void *NPY_UNUSED(arr))
 {
     return sort_indices(v, tosort, n, 1);
+}
+
+/* np.partition, np.argpartition and np.searchsorted (patch 0011's hooks). */
+
+NPY_NO_EXPORT int
+quad_introselect(void *v, npy_intp num, npy_intp kth, npy_intp *pivots,
+                 npy_intp *npiv, npy_intp NPY_UNUSED(nkth), void *NPY_UNUSED(arr))
+{
+    return partition_at((element *)v, NULL, num, kth, pivots, npiv);
+}
+
+NPY_NO_EXPORT int
+quad_aintroselect(void *v, npy_intp *tosort, npy_intp num, npy_intp kth,
+                  npy_intp *pivots, npy_intp *npiv, npy_intp NPY_UNUSED(nkth),
+                  void *NPY_UNUSED(arr))
+{
+    return partition_at((element *)v, tosort, num, kth, pivots, npiv);
+}
+
+NPY_NO_EXPORT void
+quad_binsearch_left(const char *sorted, const char *keys, char *ret, npy_intp sorted_len,
+                    npy_intp key_len, npy_intp sorted_str, npy_intp key_str,
+                    npy_intp ret_str, PyArrayObject *NPY_UNUSED(arr))
+{
+    binary_search(sorted, keys, NULL, ret, sorted_len, key_len, sorted_str, key_str,
+                  0, ret_str, 0);
+}
+
+NPY_NO_EXPORT void
+quad_binsearch_right(const char *sorted, const char *keys, char *ret, npy_intp sorted_len,
+                     npy_intp key_len, npy_intp sorted_str, npy_intp key_str,
+                     npy_intp ret_str, PyArrayObject *NPY_UNUSED(arr))
+{
+    binary_search(sorted, keys, NULL, ret, sorted_len, key_len, sorted_str, key_str,
+                  0, ret_str, 1);
+}
+
+NPY_NO_EXPORT int
+quad_argbinsearch_left(const char *sorted, const char *keys, const char *sorter,
+                       char *ret, npy_intp sorted_len, npy_intp key_len,
+                       npy_intp sorted_str, npy_intp key_str, npy_intp sorter_str,
+                       npy_intp ret_str, PyArrayObject *NPY_UNUSED(arr))
+{
+    return binary_search(sorted, keys, sorter, ret, sorted_len, key_len, sorted_str,
+                         key_str, sorter_str, ret_str, 0);
+}
+
+NPY_NO_EXPORT int
+quad_argbinsearch_right(const char *sorted, const char *keys, const char *sorter,
+                        char *ret, npy_intp sorted_len, npy_intp key_len,
+                        npy_intp sorted_str, npy_intp key_str, npy_intp sorter_str,
+                        npy_intp ret_str, PyArrayObject *NPY_UNUSED(arr))
+{
+    return binary_search(sorted, keys, sorter, ret, sorted_len, key_len, sorted_str,
+                         key_str, sorter_str, ret_str, 1);
 }

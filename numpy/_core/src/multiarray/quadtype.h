@@ -9,7 +9,7 @@
  *   quad_scalar.c    the scalar type np.quad
  *   quad_casts.c     casts between quad and the other builtin dtypes
  *   quad_einsum.c    einsum's inner loop
- *   quad_sort.c      the typed sorts (ArrFuncs sort and argsort)
+ *   quad_sort.c      the typed sorts, selection and binary search (quad_sort.h)
  *   umath/quad_ufuncs.c  the ufunc loops
  */
 #ifndef NUMPY_CORE_SRC_MULTIARRAY_QUADTYPE_H_
@@ -18,6 +18,7 @@
 #include "numpy/ndarraytypes.h"
 #include "numpy/arrayscalars.h"
 #include "numpy/npy_quad.h"
+#include "quad_sort.h"
 
 #include <string.h>
 
@@ -102,22 +103,6 @@ quad_hash(npy_quad value, PyObject *self);
 NPY_NO_EXPORT void
 quad_einsum_sum_of_products(int nop, char **dataptr, npy_intp const *strides,
                             npy_intp count);
-
-/*
- * quad_sort.c: ArrFuncs' sort (introsort; stable: merge sort) and argsort
- * slots, in np.sort's order (NaNs last, -0.0 equal to 0.0).
- */
-NPY_NO_EXPORT int
-quad_quicksort(void *start, npy_intp n, void *arr);
-
-NPY_NO_EXPORT int
-quad_mergesort(void *start, npy_intp n, void *arr);
-
-NPY_NO_EXPORT int
-quad_aquicksort(void *v, npy_intp *tosort, npy_intp n, void *arr);
-
-NPY_NO_EXPORT int
-quad_amergesort(void *v, npy_intp *tosort, npy_intp n, void *arr);
 
 /* quad_scalar.c: str(q) and repr(q). */
 NPY_NO_EXPORT PyObject *
