@@ -89,9 +89,10 @@ def full_precision_values(low, high, seed):
 
 
 class Peer:
-    """numpy-quaddtype in its own interpreter, on the same bytes."""
+    """numpy-quaddtype in its own interpreter, on the same bytes: `inputs`
+    maps each case's name to its values, `cases` to its code."""
 
-    def __init__(self, python, inputs, directory):
+    def __init__(self, python, inputs, directory, cases):
         paths = {}
         for name, values in inputs.items():
             path = os.path.join(directory, f"{len(paths)}.bin")
@@ -100,7 +101,6 @@ class Peer:
             paths[name] = path
         env = {k: v for k, v in os.environ.items()
                if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-        cases = {name: CASES[name][0] for name in inputs}
         self.process = subprocess.Popen(
             [python, "-c", WORKER, json.dumps(cases), json.dumps(paths), "1"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
@@ -135,7 +135,8 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as directory:
         peer = None
         if os.path.exists(args.peer_python):
-            peer = Peer(args.peer_python, inputs, directory)
+            peer = Peer(args.peer_python, inputs, directory,
+                        {name: code for name, (code, _) in CASES.items()})
         else:
             print(f"no {args.peer_python}: the fork's times alone")
         print(f"numpy {np.__version__}, {N} elements, best of {ROUNDS}, ns per element")

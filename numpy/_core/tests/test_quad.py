@@ -414,6 +414,62 @@ class TestArithmetic:
             arrays = ufunc(np.array([quad_of(a)] * 3), np.array([quad_of(b)] * 3))
         assert [bits_of(v) for v in arrays] == [expected] * 3
 
+    def test_integer_fast_paths_round_exactly(self):
+        """+, - and * of normal operands run in 128-bit integer arithmetic:
+        close exponents, cancellation, carries and ties, against exact
+        rationals rounded half to even (hypothesis's operands rarely meet)."""
+        rng = np.random.default_rng(12)
+        n = 3000
+
+        def operands(exponents):
+            fractions = [int(rng.integers(0, 2**56)) << 56 | int(rng.integers(0, 2**56))
+                         for _ in range(n)]
+            # a third with trailing zeros, so that sums and products tie
+            fractions = [f >> 60 << 60 if i % 3 == 0 else f for i, f in enumerate(fractions)]
+            signs = rng.integers(0, 2, n)
+            return [int(s) << 127 | int(e) << 112 | f
+                    for s, e, f in zip(signs, exponents, fractions)]
+
+        base = rng.integers(16383 - 40, 16383 + 40, n)
+        a = operands(base)
+        b = operands(base + rng.integers(-3, 4, n))
+        qa = np.array([quad_of(x) for x in a])
+        qb = np.array([quad_of(x) for x in b])
+        for ufunc, exact_op in ((np.add, operator.add), (np.subtract, operator.sub),
+                                (np.multiply, operator.mul)):
+            result = ufunc(qa, qb)
+            for x, y, r in zip(a, b, result):
+                assert bits_of(r) == nearest(exact_op(decode(x), decode(y))), \
+                    (ufunc.__name__, hex(x), hex(y))
+
+    def test_vector_lanes_match_the_scalar_routines(self):
+        """quad_arith.dispatch.c adds eight at a time; a lane with a special
+        operand or result goes to npy_quad_add: every lane, every layout,
+        in place too, gives the scalar's bits."""
+        rng = np.random.default_rng(13)
+        specials = [quad_of(0x7fff8000000000000000000000000001), np.quad("inf"),
+                    np.quad("-inf"), np.quad(0), np.quad("-0"), np.quad("1e-4940"),
+                    np.quad("1.1897e4932"), np.quad("-1.1897e4932"), np.quad("1e-4932")]
+        a = (rng.standard_normal(203) * 3).astype(np.quad)
+        b = (rng.standard_normal(203) * 3).astype(np.quad)
+        for i, special in zip(rng.choice(203, 60, replace=False), specials * 7):
+            (a if i % 2 else b)[i] = special
+        b[50:60] = -a[50:60]        # exact zeros
+        for ufunc, op in ((np.add, operator.add), (np.subtract, operator.sub)):
+            with np.errstate(all="ignore"):
+                expected = [bits_of(op(x, y)) for x, y in zip(a, b)]
+                assert [bits_of(v) for v in ufunc(a, b)] == expected
+                assert [bits_of(v) for v in ufunc(a[::-1], b[::-1])] == expected[::-1]
+                assert [bits_of(v) for v in ufunc(a[::3], b[::3])] == expected[::3]
+                in_place = a.copy()
+                ufunc(in_place, b, out=in_place)
+                assert [bits_of(v) for v in in_place] == expected
+        big = np.full(16, np.quad("1e4932"))
+        with np.errstate(over="raise"):
+            np.add(big, -big)
+            with pytest.raises(FloatingPointError, match="overflow"):
+                np.add(big, big)
+
     @given(finite_quads())
     @settings(max_examples=500)
     def test_sqrt_correctly_rounded(self, bits):

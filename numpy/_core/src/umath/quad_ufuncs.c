@@ -28,6 +28,7 @@
 #include "dtypemeta.h"
 #include "fast_loop_macros.h"
 #include "quadtype.h"
+#include "quad_arith.h"
 #include "quad_ufuncs.h"
 #include "ufunc_type_resolution.h"
 
@@ -137,13 +138,39 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
 }
 
 
+/* quad_arith.dispatch.c's loop for this CPU, set by init_quad_ufuncs */
+typedef void (quad_add_strided_func)(const char *a, npy_intp sa, const char *b,
+                                     npy_intp sb, char *out, npy_intp so, npy_intp n,
+                                     int subtract);
+static quad_add_strided_func *add_strided;
+
+/* + and - take the dispatched loop, which vectorizes */
 static int
-add_strided_loop(PyArrayMethod_Context *context, char *const args[],
-         npy_intp const dimensions[], npy_intp const steps[],
-         NpyAuxData *auxdata)
+add_or_subtract(char *const args[], npy_intp const dimensions[],
+                npy_intp const steps[], int subtract)
+{
+    add_strided(args[0], steps[0], args[1], steps[1], args[2], steps[2], dimensions[0],
+                subtract);
+    return 0;
+}
+
+
+static int
+subtract_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+              npy_intp const dimensions[], npy_intp const steps[],
+              NpyAuxData *NPY_UNUSED(auxdata))
+{
+    return add_or_subtract(args, dimensions, steps, 1);
+}
+
+
+static int
+add_strided_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+                 npy_intp const dimensions[], npy_intp const steps[],
+                 NpyAuxData *NPY_UNUSED(auxdata))
 {
     if (!IS_BINARY_REDUCE) {
-        return binary_loop(context, args, dimensions, steps, auxdata);
+        return add_or_subtract(args, dimensions, steps, 0);
     }
     npy_quad sum = npy_quad_add(
             quad_load(args[0]), pairwise_sum(args[1], dimensions[0], steps[1]));
@@ -514,7 +541,6 @@ static const quad_loop predicate_loops[] = {
 };
 
 static const quad_loop binary_loops[] = {
-    {"subtract", npy_quad_sub},
     {"multiply", npy_quad_mul, NPY_METH_IS_REORDERABLE, one_initial},
     {"divide", npy_quad_div},
     {"maximum", quad_maximum, NPY_METH_IS_REORDERABLE, NULL},
@@ -740,10 +766,13 @@ init_quad_ufuncs(PyObject *umath)
             return -1;
         }
     }
-    if (register_loop(umath, "add", 2, 1, binary, add_strided_loop,
-                      npy_quad_add,
-                 NPY_METH_IS_REORDERABLE, zero_initial) < 0
-            || add_promoters(umath, "add") < 0) {
+    NPY_CPU_DISPATCH_CALL(add_strided = quad_add_strided);
+    if (register_loop(umath, "add", 2, 1, binary, add_strided_loop, NULL,
+                      NPY_METH_IS_REORDERABLE, zero_initial) < 0
+            || add_promoters(umath, "add") < 0
+            || register_loop(umath, "subtract", 2, 1, binary, subtract_loop, NULL,
+                             0, NULL) < 0
+            || add_promoters(umath, "subtract") < 0) {
         return -1;
     }
     for (size_t i = 0; i < sizeof(relation_loops) / sizeof(*relation_loops);
