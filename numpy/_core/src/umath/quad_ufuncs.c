@@ -94,6 +94,12 @@ relation_loop(PyArrayMethod_Context *context, char *const args[],
 
 
 /* Blocks of this many elements are summed with eight accumulators. */
+/* quad_arith.dispatch.c's loop for this CPU, set by init_quad_ufuncs */
+typedef void (quad_add_strided_func)(const char *a, npy_intp sa, const char *b,
+                                     npy_intp sb, char *out, npy_intp so, npy_intp n,
+                                     int subtract);
+static quad_add_strided_func *add_strided;
+
 #define QUAD_PAIRWISE_BLOCKSIZE 128
 
 /*
@@ -117,9 +123,9 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
         }
         npy_intp i;
         for (i = 8; i < n - (n % 8); i += 8) {
-            for (int j = 0; j < 8; j++) {
-                r[j] = npy_quad_add(r[j], quad_load(data + (i + j) * stride));
-            }
+            /* r[j] += data[i + j] for the eight j at once */
+            add_strided((const char *)r, sizeof(npy_quad), data + i * stride, stride,
+                        (char *)r, sizeof(npy_quad), 8, 0);
         }
         npy_quad sum = npy_quad_add(
                 npy_quad_add(npy_quad_add(r[0], r[1]),
@@ -137,12 +143,6 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
                         pairwise_sum(data + half * stride, n - half, stride));
 }
 
-
-/* quad_arith.dispatch.c's loop for this CPU, set by init_quad_ufuncs */
-typedef void (quad_add_strided_func)(const char *a, npy_intp sa, const char *b,
-                                     npy_intp sb, char *out, npy_intp so, npy_intp n,
-                                     int subtract);
-static quad_add_strided_func *add_strided;
 
 /* + and - take the dispatched loop, which vectorizes */
 static int
