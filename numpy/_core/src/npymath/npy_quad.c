@@ -14,6 +14,7 @@
 #include "numpy/npy_math.h"
 #include "numpy/npy_quad.h"
 #include "npy_quad_private.h"
+#include "npy_quad_fastpath.h"
 
 #include <math.h>
 #include <string.h>
@@ -386,118 +387,6 @@ NPY_NOINLINE npy_quad
 nan_operands(npy_quad a, npy_quad b)
 {
     return from_bits(nan_result(get_bits(a), get_bits(b)));
-}
-
-/*
- * The common case of + - and *, in integer arithmetic: normal operands and
- * a normal result. Everything else (zeros, subnormals, infinities, NaNs,
- * overflow, underflow, an exact zero from cancellation) takes libgcc's
- * soft-fp, which also raises the flags; the results are the same bits.
- * Inexact is the one flag the fast path does not raise, and NumPy does not
- * look at it.
- */
-
-/* The significand of normal magnitude bits u, with 3 bits more below. */
-static inline u128
-wide_significand(u128 u)
-{
-    return ((u & FRAC_MASK) | MIN_NORMAL) << 3;
-}
-
-/*
- * m, a significand whose leading bit is bit MANT_BITS + 3 with guard, round
- * and sticky bits below bit 3, rounded to nearest (ties to even) into the
- * bits of a normal number of biased exponent e and sign `sign`. Returns 0
- * when the rounded result overflows.
- */
-static inline int
-round_wide(u128 sign, int e, u128 m, u128 *result)
-{
-    unsigned int low = (unsigned int)m & 7;
-    m >>= 3;
-    m += low > 4 || (low == 4 && (m & 1));
-    if (m >> (MANT_BITS + 1)) {
-        m >>= 1;
-        e++;
-    }
-    if (e >= 0x7fff) {
-        return 0;
-    }
-    *result = sign | ((u128)e << MANT_BITS) | (m & FRAC_MASK);
-    return 1;
-}
-
-/*
- * a + b (bits) when both are normal and so is their sum; returns 0, with
- * *result untouched, otherwise. b's significand, aligned to a's (the larger
- * magnitude), keeps what it loses in a sticky bit: three extra bits round
- * correctly, since more than one bit cancels only where the alignment
- * shifted by at most one, which is exact. Selects instead of branches where
- * the data decide (which operand is larger, a carry, a cancellation), so
- * that random operands cost no mispredictions.
- */
-static inline int
-add_normals(u128 a, u128 b, u128 *result)
-{
-    u128 swap = (u128)0 - (u128)((a & ABS_MASK) < (b & ABS_MASK));
-    u128 exchange = (a ^ b) & swap;
-    a ^= exchange;
-    b ^= exchange;
-    int ea = (int)((a & ABS_MASK) >> MANT_BITS), eb = (int)((b & ABS_MASK) >> MANT_BITS);
-    if (eb == 0 || ea == 0x7fff) {
-        return 0;
-    }
-    u128 ma = wide_significand(a), mb = wide_significand(b);
-    int d = ea - eb < MANT_BITS + 4 ? ea - eb : MANT_BITS + 4;
-    mb = (mb >> d) | ((mb & (((u128)1 << d) - 1)) != 0);
-    u128 negate = (u128)0 - (u128)(((a ^ b) & SIGN_BIT) != 0);
-    u128 m = ma + ((mb ^ negate) - negate);
-    int length = bitlen128(m);
-    if (length == 0) {
-        return 0;   /* an exact zero: its sign follows the rounding rules */
-    }
-    /* a carry out of an addition shifts right by one, a cancellation left */
-    int carry = length > MANT_BITS + 4;
-    int shift = MANT_BITS + 4 - length + carry;
-    int e = ea + carry - shift;
-    if (e < 1) {
-        return 0;
-    }
-    m = (m >> carry) | (m & (u128)carry);
-    return round_wide(a & SIGN_BIT, e, m << shift, result);
-}
-
-/*
- * a * b (bits) when both are normal and so is their product; returns 0
- * otherwise. The 226-bit product of the significands comes from four
- * 64 x 64-bit products; below its top 116 bits, one sticky bit.
- */
-static inline int
-mul_normals(u128 a, u128 b, u128 *result)
-{
-    int ea = (int)((a & ABS_MASK) >> MANT_BITS), eb = (int)((b & ABS_MASK) >> MANT_BITS);
-    if (ea == 0 || eb == 0 || ea == 0x7fff || eb == 0x7fff) {
-        return 0;
-    }
-    u128 ma = (a & FRAC_MASK) | MIN_NORMAL, mb = (b & FRAC_MASK) | MIN_NORMAL;
-    npy_uint64 a0 = (npy_uint64)ma, a1 = (npy_uint64)(ma >> 64);
-    npy_uint64 b0 = (npy_uint64)mb, b1 = (npy_uint64)(mb >> 64);
-    u128 low = (u128)a0 * b0, middle = (u128)a0 * b1 + (u128)a1 * b0;
-    u128 carry = (low >> 64) + (npy_uint64)middle;
-    u128 hi = (u128)a1 * b1 + (middle >> 64) + (carry >> 64);
-    u128 lo = ((u128)(npy_uint64)carry << 64) | (npy_uint64)low;
-    /* the product has 225 or 226 bits: hi holds the top 97 or 98 */
-    int e = ea + eb - EXP_BIAS, cut = MANT_BITS - 3;
-    if (hi >> 97) {
-        cut++;
-        e++;
-    }
-    if (e < 1) {
-        return 0;
-    }
-    u128 m = (hi << (128 - cut)) | (lo >> cut);
-    m |= (lo & (((u128)1 << cut) - 1)) != 0;
-    return round_wide((a ^ b) & SIGN_BIT, e, m, result);
 }
 
 npy_quad

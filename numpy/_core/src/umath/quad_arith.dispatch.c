@@ -1,5 +1,5 @@
 /*
- * quad + and - over strided arrays.
+ * quad + - and * over strided arrays.
  *
  * The AVX-512 target (X86_V4) adds eight quads at a time in 64-bit lanes,
  * each value split into its high and low words: the same integer algorithm
@@ -18,6 +18,7 @@
 
 #include "numpy/npy_quad.h"
 
+#include "npy_quad_fastpath.h"
 #include "quad_arith.h"
 
 #if defined(NPY_HAVE_AVX512F) && defined(NPY_HAVE_AVX512CD)
@@ -192,4 +193,24 @@ NPY_CPU_DISPATCH_CURFX(quad_add_strided)(const char *a, npy_intp sa, const char 
     }
 #endif
     add_elementwise(a + i * sa, sa, b + i * sb, sb, out + i * so, so, n - i, subtract);
+}
+
+/*
+ * The products one at a time, npy_quad.c's integer fast path inlined (no
+ * call per element); the rest through npy_quad_mul.
+ */
+NPY_NO_EXPORT void
+NPY_CPU_DISPATCH_CURFX(quad_multiply_strided)(const char *a, npy_intp sa, const char *b,
+                                             npy_intp sb, char *out, npy_intp so,
+                                             npy_intp n)
+{
+    for (npy_intp i = 0; i < n; i++) {
+        u128 x, y, product;
+        memcpy(&x, a + i * sa, sizeof(x));
+        memcpy(&y, b + i * sb, sizeof(y));
+        if (!mul_normals(x, y, &product)) {
+            product = get_bits(npy_quad_mul(from_bits(x), from_bits(y)));
+        }
+        memcpy(out + i * so, &product, sizeof(product));
+    }
 }

@@ -99,6 +99,10 @@ typedef void (quad_add_strided_func)(const char *a, npy_intp sa, const char *b,
                                      npy_intp sb, char *out, npy_intp so, npy_intp n,
                                      int subtract);
 static quad_add_strided_func *add_strided;
+typedef void (quad_multiply_strided_func)(const char *a, npy_intp sa, const char *b,
+                                          npy_intp sb, char *out, npy_intp so,
+                                          npy_intp n);
+static quad_multiply_strided_func *multiply_strided;
 
 #define QUAD_PAIRWISE_BLOCKSIZE 128
 
@@ -151,6 +155,17 @@ add_or_subtract(char *const args[], npy_intp const dimensions[],
 {
     add_strided(args[0], steps[0], args[1], steps[1], args[2], steps[2], dimensions[0],
                 subtract);
+    return 0;
+}
+
+
+static int
+multiply_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+              npy_intp const dimensions[], npy_intp const steps[],
+              NpyAuxData *NPY_UNUSED(auxdata))
+{
+    multiply_strided(args[0], steps[0], args[1], steps[1], args[2], steps[2],
+                     dimensions[0]);
     return 0;
 }
 
@@ -541,7 +556,6 @@ static const quad_loop predicate_loops[] = {
 };
 
 static const quad_loop binary_loops[] = {
-    {"multiply", npy_quad_mul, NPY_METH_IS_REORDERABLE, one_initial},
     {"divide", npy_quad_div},
     {"maximum", quad_maximum, NPY_METH_IS_REORDERABLE, NULL},
     {"minimum", quad_minimum, NPY_METH_IS_REORDERABLE, NULL},
@@ -767,11 +781,15 @@ init_quad_ufuncs(PyObject *umath)
         }
     }
     NPY_CPU_DISPATCH_CALL(add_strided = quad_add_strided);
+    NPY_CPU_DISPATCH_CALL(multiply_strided = quad_multiply_strided);
     if (register_loop(umath, "add", 2, 1, binary, add_strided_loop, NULL,
                       NPY_METH_IS_REORDERABLE, zero_initial) < 0
             || add_promoters(umath, "add") < 0
             || register_loop(umath, "subtract", 2, 1, binary, subtract_loop, NULL,
                              0, NULL) < 0
+            || register_loop(umath, "multiply", 2, 1, binary, multiply_loop, NULL,
+                             NPY_METH_IS_REORDERABLE, one_initial) < 0
+            || add_promoters(umath, "multiply") < 0
             || add_promoters(umath, "subtract") < 0) {
         return -1;
     }
