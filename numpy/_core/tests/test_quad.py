@@ -443,9 +443,9 @@ class TestArithmetic:
                     (ufunc.__name__, hex(x), hex(y))
 
     def test_vector_lanes_match_the_scalar_routines(self):
-        """quad_arith.dispatch.c adds eight at a time; a lane with a special
-        operand or result goes to npy_quad_add: every lane, every layout,
-        in place too, gives the scalar's bits."""
+        """quad_arith.dispatch.c adds and multiplies eight at a time; a lane
+        with a special operand or result goes to the scalar routine: every
+        lane, every layout, in place too, gives the scalar's bits."""
         rng = np.random.default_rng(13)
         specials = [quad_of(0x7fff8000000000000000000000000001), np.quad("inf"),
                     np.quad("-inf"), np.quad(0), np.quad("-0"), np.quad("1e-4940"),
@@ -455,7 +455,8 @@ class TestArithmetic:
         for i, special in zip(rng.choice(203, 60, replace=False), specials * 7):
             (a if i % 2 else b)[i] = special
         b[50:60] = -a[50:60]        # exact zeros
-        for ufunc, op in ((np.add, operator.add), (np.subtract, operator.sub)):
+        for ufunc, op in ((np.add, operator.add), (np.subtract, operator.sub),
+                          (np.multiply, operator.mul)):
             with np.errstate(all="ignore"):
                 expected = [bits_of(op(x, y)) for x, y in zip(a, b)]
                 assert [bits_of(v) for v in ufunc(a, b)] == expected
@@ -469,6 +470,12 @@ class TestArithmetic:
             np.add(big, -big)
             with pytest.raises(FloatingPointError, match="overflow"):
                 np.add(big, big)
+            with pytest.raises(FloatingPointError, match="overflow"):
+                np.multiply(big, big)
+        tiny = np.full(16, np.quad("1e-2500"))
+        with np.errstate(under="raise"):
+            with pytest.raises(FloatingPointError, match="underflow"):
+                np.multiply(tiny, tiny)
 
     @given(finite_quads())
     @settings(max_examples=500)

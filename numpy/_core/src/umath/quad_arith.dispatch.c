@@ -1,16 +1,18 @@
 /*
  * quad + - and * over strided arrays.
  *
- * The AVX-512 target (X86_V4) adds eight quads at a time in 64-bit lanes,
- * each value split into its high and low words: the same integer algorithm
- * as npy_quad.c's add_normals (the operand of larger magnitude first, the
- * other aligned to it with a sticky bit, three bits below the significand,
- * round to nearest, ties to even), with masks instead of branches and
- * AVX512CD's lzcnt for the normalisation. A lane that is not normal in and
- * normal out (a zero, subnormal, infinity or NaN operand, an exact zero,
- * underflow, overflow) is done again by npy_quad_add or npy_quad_sub, which
- * also raise the IEEE flags; the fast lanes raise none but inexact, which
- * NumPy ignores. Other targets call those two for every element.
+ * The AVX-512 target (X86_V4) works on eight quads at a time in 64-bit
+ * lanes, each value split into its high and low words: the integer
+ * algorithms of npy_quad_fastpath.h (for +: the operand of larger magnitude
+ * first, the other aligned to it with a sticky bit; for *: the product of
+ * the significands; then three bits below the significand and rounding to
+ * nearest, ties to even), with masks instead of branches and AVX512CD's
+ * lzcnt for the normalisation. A lane that is not normal in and normal out
+ * (a zero, subnormal, infinity or NaN operand, an exact zero, underflow,
+ * overflow) is done again by npy_quad_add, npy_quad_sub or npy_quad_mul,
+ * which also raise the IEEE flags; the fast lanes raise none but inexact,
+ * which NumPy ignores. Other targets take the scalar routines (the integer
+ * fast path of * inline) for every element.
  */
 #define NPY_NO_DEPRECATED_API NPY_API_VERSION
 
@@ -24,6 +26,53 @@
 #if defined(NPY_HAVE_AVX512F) && defined(NPY_HAVE_AVX512CD)
 #include <immintrin.h>
 
+/* Eight quads at p as their low and high 64-bit words. */
+static inline void
+load_words(const char *p, __m512i *lo, __m512i *hi)
+{
+    __m512i first = _mm512_loadu_si512(p), second = _mm512_loadu_si512(p + 64);
+    *lo = _mm512_permutex2var_epi64(first, _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), second);
+    *hi = _mm512_permutex2var_epi64(first, _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15), second);
+}
+
+static inline void
+store_words(char *p, __m512i lo, __m512i hi)
+{
+    _mm512_storeu_si512(p, _mm512_permutex2var_epi64(
+            lo, _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), hi));
+    _mm512_storeu_si512(p + 64, _mm512_permutex2var_epi64(
+            lo, _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), hi));
+}
+
+/*
+ * (hi, lo), a significand with its leading bit at bit 115 and guard, round
+ * and sticky bits below bit 3, rounded to nearest (ties to even) and packed
+ * with biased exponent e and `sign` into the words of a quad. Lanes whose
+ * rounded exponent overflows join *slow.
+ */
+static inline void
+round_and_pack(__m512i *lo, __m512i hi, __m512i e, __m512i sign, __mmask8 *slow,
+               __m512i *packed_hi)
+{
+    const __m512i one = _mm512_set1_epi64(1), four = _mm512_set1_epi64(4);
+    __m512i low3 = _mm512_and_si512(*lo, _mm512_set1_epi64(7));
+    __m512i l = _mm512_or_si512(_mm512_srli_epi64(*lo, 3), _mm512_slli_epi64(hi, 61));
+    __m512i h = _mm512_srli_epi64(hi, 3);
+    __mmask8 up = _mm512_cmpgt_epu64_mask(low3, four) |
+                  (_mm512_cmpeq_epu64_mask(low3, four) & _mm512_test_epi64_mask(l, one));
+    l = _mm512_mask_add_epi64(l, up, l, one);
+    h = _mm512_mask_add_epi64(h, up & _mm512_cmpeq_epu64_mask(l, _mm512_setzero_si512()),
+                              h, one);
+    /* rounded up to 2**113: l is 0 */
+    __mmask8 grew = _mm512_test_epi64_mask(h, _mm512_set1_epi64(1LL << 49));
+    h = _mm512_mask_srli_epi64(h, grew, h, 1);
+    e = _mm512_mask_add_epi64(e, grew, e, one);
+    *slow |= _mm512_cmpge_epi64_mask(e, _mm512_set1_epi64(0x7fff));
+    *lo = l;
+    *packed_hi = _mm512_or_si512(_mm512_or_si512(sign, _mm512_slli_epi64(e, 48)),
+                                 _mm512_and_si512(h, _mm512_set1_epi64(0xffffffffffffLL)));
+}
+
 /*
  * out[0:8] = a[0:8] + b[0:8] (b negated when `subtract`); returns the mask
  * of lanes left for the scalar routines.
@@ -31,8 +80,6 @@
 static inline __mmask8
 add_eight(const char *pa, const char *pb, char *pout, int subtract)
 {
-    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
-    const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
     const __m512i sign = _mm512_set1_epi64((long long)0x8000000000000000ull);
     const __m512i frac_hi = _mm512_set1_epi64(0xffffffffffffLL);
     const __m512i implicit = _mm512_set1_epi64(1LL << 48);
@@ -40,10 +87,9 @@ add_eight(const char *pa, const char *pb, char *pout, int subtract)
     const __m512i one = _mm512_set1_epi64(1);
     const __m512i c64 = _mm512_set1_epi64(64);
 
-    __m512i a0 = _mm512_loadu_si512(pa), a1 = _mm512_loadu_si512(pa + 64);
-    __m512i b0 = _mm512_loadu_si512(pb), b1 = _mm512_loadu_si512(pb + 64);
-    __m512i alo = _mm512_permutex2var_epi64(a0, even, a1), ahi = _mm512_permutex2var_epi64(a0, odd, a1);
-    __m512i blo = _mm512_permutex2var_epi64(b0, even, b1), bhi = _mm512_permutex2var_epi64(b0, odd, b1);
+    __m512i alo, ahi, blo, bhi;
+    load_words(pa, &alo, &ahi);
+    load_words(pb, &blo, &bhi);
     if (subtract) {
         bhi = _mm512_xor_si512(bhi, sign);
     }
@@ -109,36 +155,105 @@ add_eight(const char *pa, const char *pb, char *pout, int subtract)
     __m512i left_lo = _mm512_sllv_epi64(lo, shift);
     hi = _mm512_mask_blend_epi64(far_left, left_hi, _mm512_sllv_epi64(lo, _mm512_sub_epi64(shift, c64)));
     lo = _mm512_mask_blend_epi64(far_left, left_lo, zero);
-    /* round to nearest, ties to even, on the 3 bits below */
-    __m512i low3 = _mm512_and_si512(lo, _mm512_set1_epi64(7));
-    lo = _mm512_or_si512(_mm512_srli_epi64(lo, 3), _mm512_slli_epi64(hi, 61));
-    hi = _mm512_srli_epi64(hi, 3);
-    __mmask8 up = _mm512_cmpgt_epu64_mask(low3, _mm512_set1_epi64(4)) |
-                  (_mm512_cmpeq_epu64_mask(low3, _mm512_set1_epi64(4)) & _mm512_test_epi64_mask(lo, one));
-    lo = _mm512_mask_add_epi64(lo, up, lo, one);
-    hi = _mm512_mask_add_epi64(hi, up & _mm512_cmpeq_epu64_mask(lo, zero), hi, one);
-    __mmask8 grew = _mm512_test_epi64_mask(hi, _mm512_set1_epi64(1LL << 49));
-    hi = _mm512_mask_srli_epi64(hi, grew, hi, 1);   /* exactly 2**113: lo is 0 */
-    e = _mm512_mask_add_epi64(e, grew, e, one);
-    slow |= _mm512_cmpge_epi64_mask(e, _mm512_set1_epi64(0x7fff));
-    hi = _mm512_or_si512(_mm512_or_si512(_mm512_and_si512(xhi, sign), _mm512_slli_epi64(e, 48)),
-                         _mm512_and_si512(hi, frac_hi));
-    _mm512_storeu_si512(pout, _mm512_permutex2var_epi64(lo, _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), hi));
-    _mm512_storeu_si512(pout + 64, _mm512_permutex2var_epi64(lo, _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), hi));
+    __m512i packed_hi;
+    round_and_pack(&lo, hi, e, _mm512_and_si512(xhi, sign), &slow, &packed_hi);
+    store_words(pout, lo, packed_hi);
+    return slow;
+}
+/*
+ * out[0:8] = a[0:8] * b[0:8]; returns the mask of lanes left for the scalar
+ * routines. The 226-bit products of the significands come from sixteen
+ * 32 x 32-bit products per lane (AVX-512 has no wider one), summed by
+ * columns of their low and high halves so that no sum overflows 64 bits.
+ */
+static inline __mmask8
+mul_eight(const char *pa, const char *pb, char *pout)
+{
+    const __m512i sign = _mm512_set1_epi64((long long)0x8000000000000000ull);
+    const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
+    const __m512i one = _mm512_set1_epi64(1);
+    const __m512i exp_mask = _mm512_set1_epi64(0x7fff);
+    __m512i alo, ahi, blo, bhi;
+    load_words(pa, &alo, &ahi);
+    load_words(pb, &blo, &bhi);
+    __m512i ea = _mm512_and_si512(_mm512_srli_epi64(ahi, 48), exp_mask);
+    __m512i eb = _mm512_and_si512(_mm512_srli_epi64(bhi, 48), exp_mask);
+    __m512i zero = _mm512_setzero_si512();
+    __mmask8 slow = _mm512_cmpeq_epu64_mask(ea, zero) | _mm512_cmpeq_epu64_mask(eb, zero) |
+                    _mm512_cmpeq_epu64_mask(ea, exp_mask) |
+                    _mm512_cmpeq_epu64_mask(eb, exp_mask);
+    __m512i implicit = _mm512_set1_epi64(1LL << 48), frac = _mm512_set1_epi64(0xffffffffffffLL);
+    __m512i mah = _mm512_or_si512(_mm512_and_si512(ahi, frac), implicit);
+    __m512i mbh = _mm512_or_si512(_mm512_and_si512(bhi, frac), implicit);
+    /* 32-bit limbs, a = a3 a2 a1 a0 (a3 has 17 bits) */
+    __m512i a[4] = {alo, _mm512_srli_epi64(alo, 32), mah, _mm512_srli_epi64(mah, 32)};
+    __m512i b[4] = {blo, _mm512_srli_epi64(blo, 32), mbh, _mm512_srli_epi64(mbh, 32)};
+    /* column sums of the low and high halves of the 32 x 32-bit products */
+    __m512i lows[7], highs[7];
+    for (int k = 0; k < 7; k++) {
+        lows[k] = highs[k] = zero;
+    }
+    for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 4; j++) {
+            __m512i p = _mm512_mul_epu32(a[i], b[j]);
+            lows[i + j] = _mm512_add_epi64(lows[i + j], _mm512_and_si512(p, low32));
+            highs[i + j] = _mm512_add_epi64(highs[i + j], _mm512_srli_epi64(p, 32));
+        }
+    }
+    /* the product's 32-bit limbs q0 .. q7, carries propagated */
+    __m512i q[8], carry = zero;
+    for (int k = 0; k < 8; k++) {
+        __m512i column = _mm512_add_epi64(carry, k < 7 ? lows[k] : zero);
+        if (k > 0) {
+            column = _mm512_add_epi64(column, highs[k - 1]);
+        }
+        q[k] = _mm512_and_si512(column, low32);
+        carry = _mm512_srli_epi64(column, 32);
+    }
+    __m512i w0 = _mm512_or_si512(q[0], _mm512_slli_epi64(q[1], 32));
+    __m512i w1 = _mm512_or_si512(q[2], _mm512_slli_epi64(q[3], 32));
+    __m512i w2 = _mm512_or_si512(q[4], _mm512_slli_epi64(q[5], 32));
+    __m512i w3 = _mm512_or_si512(q[6], _mm512_slli_epi64(q[7], 32));
+    /* 225 or 226 bits: keep the top 116 (bits cut .. cut + 115), then sticky */
+    __m512i longer = _mm512_and_si512(_mm512_srli_epi64(w3, 33), one);
+    __m512i shift = _mm512_add_epi64(_mm512_set1_epi64(45), longer);   /* cut - 64 */
+    __m512i back = _mm512_sub_epi64(_mm512_set1_epi64(64), shift);
+    __m512i lo = _mm512_or_si512(_mm512_srlv_epi64(w1, shift), _mm512_sllv_epi64(w2, back));
+    __m512i hi = _mm512_or_si512(_mm512_srlv_epi64(w2, shift), _mm512_sllv_epi64(w3, back));
+    __m512i below = _mm512_or_si512(w0, _mm512_sllv_epi64(w1, back));
+    lo = _mm512_mask_or_epi64(lo, _mm512_test_epi64_mask(below, below), lo, one);
+    __m512i e = _mm512_add_epi64(_mm512_sub_epi64(_mm512_add_epi64(ea, eb),
+                                                  _mm512_set1_epi64(16383)), longer);
+    slow |= _mm512_cmplt_epi64_mask(e, one);
+    __m512i packed_hi;
+    round_and_pack(&lo, hi, e, _mm512_and_si512(_mm512_xor_si512(ahi, bhi), sign), &slow,
+                   &packed_hi);
+    store_words(pout, lo, packed_hi);
     return slow;
 }
 #endif
 
 /* Elements a[i * sa] (bytes) and so on, through the scalar routines. */
 static void
-add_elementwise(const char *a, npy_intp sa, const char *b, npy_intp sb, char *out,
-                npy_intp so, npy_intp n, int subtract)
+elementwise(int op, const char *a, npy_intp sa, const char *b, npy_intp sb, char *out,
+            npy_intp so, npy_intp n)
 {
     for (npy_intp i = 0; i < n; i++) {
-        npy_quad x, y, z;
+        u128 x, y, z;
         memcpy(&x, a + i * sa, sizeof(x));
         memcpy(&y, b + i * sb, sizeof(y));
-        z = subtract ? npy_quad_sub(x, y) : npy_quad_add(x, y);
+        if (op == QUAD_MULTIPLY) {
+            /* the integer fast path inline: no call per element */
+            if (!mul_normals(x, y, &z)) {
+                z = get_bits(npy_quad_mul(from_bits(x), from_bits(y)));
+            }
+        }
+        else if (op == QUAD_SUBTRACT) {
+            z = get_bits(npy_quad_sub(from_bits(x), from_bits(y)));
+        }
+        else {
+            z = get_bits(npy_quad_add(from_bits(x), from_bits(y)));
+        }
         memcpy(out + i * so, &z, sizeof(z));
     }
 }
@@ -159,9 +274,9 @@ packed(const char *from, npy_intp stride, char *to)
 #endif
 
 NPY_NO_EXPORT void
-NPY_CPU_DISPATCH_CURFX(quad_add_strided)(const char *a, npy_intp sa, const char *b,
-                                        npy_intp sb, char *out, npy_intp so,
-                                        npy_intp n, int subtract)
+NPY_CPU_DISPATCH_CURFX(quad_binary_strided)(int op, const char *a, npy_intp sa,
+                                           const char *b, npy_intp sb, char *out,
+                                           npy_intp so, npy_intp n)
 {
     npy_intp i = 0;
 #if defined(NPY_HAVE_AVX512F) && defined(NPY_HAVE_AVX512CD)
@@ -171,46 +286,27 @@ NPY_CPU_DISPATCH_CURFX(quad_add_strided)(const char *a, npy_intp sa, const char 
      * the vector is done.
      */
     char a_pack[8 * sizeof(npy_quad)], b_pack[8 * sizeof(npy_quad)];
-    char sums[8 * sizeof(npy_quad)];
+    char results[8 * sizeof(npy_quad)];
     for (; i + 8 <= n; i += 8) {
         const char *x = packed(a + i * sa, sa, a_pack);
         const char *y = packed(b + i * sb, sb, b_pack);
-        __mmask8 slow = add_eight(x, y, sums, subtract);
+        __mmask8 slow = op == QUAD_MULTIPLY ? mul_eight(x, y, results)
+                                            : add_eight(x, y, results, op == QUAD_SUBTRACT);
         for (int k = 0; k < 8; k++) {
             if (slow >> k & 1) {
                 npy_intp at = k * (npy_intp)sizeof(npy_quad);
-                add_elementwise(x + at, 0, y + at, 0, sums + at, 0, 1, subtract);
+                elementwise(op, x + at, 0, y + at, 0, results + at, 0, 1);
             }
         }
         if (so == (npy_intp)sizeof(npy_quad)) {
-            memcpy(out + i * so, sums, sizeof(sums));
+            memcpy(out + i * so, results, sizeof(results));
         }
         else {
             for (int k = 0; k < 8; k++) {
-                memcpy(out + (i + k) * so, sums + k * sizeof(npy_quad), sizeof(npy_quad));
+                memcpy(out + (i + k) * so, results + k * sizeof(npy_quad), sizeof(npy_quad));
             }
         }
     }
 #endif
-    add_elementwise(a + i * sa, sa, b + i * sb, sb, out + i * so, so, n - i, subtract);
-}
-
-/*
- * The products one at a time, npy_quad.c's integer fast path inlined (no
- * call per element); the rest through npy_quad_mul.
- */
-NPY_NO_EXPORT void
-NPY_CPU_DISPATCH_CURFX(quad_multiply_strided)(const char *a, npy_intp sa, const char *b,
-                                             npy_intp sb, char *out, npy_intp so,
-                                             npy_intp n)
-{
-    for (npy_intp i = 0; i < n; i++) {
-        u128 x, y, product;
-        memcpy(&x, a + i * sa, sizeof(x));
-        memcpy(&y, b + i * sb, sizeof(y));
-        if (!mul_normals(x, y, &product)) {
-            product = get_bits(npy_quad_mul(from_bits(x), from_bits(y)));
-        }
-        memcpy(out + i * so, &product, sizeof(product));
-    }
+    elementwise(op, a + i * sa, sa, b + i * sb, sb, out + i * so, so, n - i);
 }

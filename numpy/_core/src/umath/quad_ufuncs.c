@@ -94,15 +94,11 @@ relation_loop(PyArrayMethod_Context *context, char *const args[],
 
 
 /* Blocks of this many elements are summed with eight accumulators. */
-/* quad_arith.dispatch.c's loop for this CPU, set by init_quad_ufuncs */
-typedef void (quad_add_strided_func)(const char *a, npy_intp sa, const char *b,
-                                     npy_intp sb, char *out, npy_intp so, npy_intp n,
-                                     int subtract);
-static quad_add_strided_func *add_strided;
-typedef void (quad_multiply_strided_func)(const char *a, npy_intp sa, const char *b,
-                                          npy_intp sb, char *out, npy_intp so,
-                                          npy_intp n);
-static quad_multiply_strided_func *multiply_strided;
+/* quad_arith.dispatch.c's + - * loop for this CPU, set by init_quad_ufuncs */
+typedef void (quad_binary_strided_func)(int op, const char *a, npy_intp sa,
+                                        const char *b, npy_intp sb, char *out,
+                                        npy_intp so, npy_intp n);
+static quad_binary_strided_func *binary_strided;
 
 #define QUAD_PAIRWISE_BLOCKSIZE 128
 
@@ -128,8 +124,8 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
         npy_intp i;
         for (i = 8; i < n - (n % 8); i += 8) {
             /* r[j] += data[i + j] for the eight j at once */
-            add_strided((const char *)r, sizeof(npy_quad), data + i * stride, stride,
-                        (char *)r, sizeof(npy_quad), 8, 0);
+            binary_strided(QUAD_ADD, (const char *)r, sizeof(npy_quad), data + i * stride,
+                           stride, (char *)r, sizeof(npy_quad), 8);
         }
         npy_quad sum = npy_quad_add(
                 npy_quad_add(npy_quad_add(r[0], r[1]),
@@ -148,13 +144,13 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
 }
 
 
-/* + and - take the dispatched loop, which vectorizes */
+/* + - and * take the dispatched loop, which vectorizes */
 static int
-add_or_subtract(char *const args[], npy_intp const dimensions[],
-                npy_intp const steps[], int subtract)
+arithmetic(int op, char *const args[], npy_intp const dimensions[],
+           npy_intp const steps[])
 {
-    add_strided(args[0], steps[0], args[1], steps[1], args[2], steps[2], dimensions[0],
-                subtract);
+    binary_strided(op, args[0], steps[0], args[1], steps[1], args[2], steps[2],
+                   dimensions[0]);
     return 0;
 }
 
@@ -164,9 +160,7 @@ multiply_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
               npy_intp const dimensions[], npy_intp const steps[],
               NpyAuxData *NPY_UNUSED(auxdata))
 {
-    multiply_strided(args[0], steps[0], args[1], steps[1], args[2], steps[2],
-                     dimensions[0]);
-    return 0;
+    return arithmetic(QUAD_MULTIPLY, args, dimensions, steps);
 }
 
 
@@ -175,7 +169,7 @@ subtract_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
               npy_intp const dimensions[], npy_intp const steps[],
               NpyAuxData *NPY_UNUSED(auxdata))
 {
-    return add_or_subtract(args, dimensions, steps, 1);
+    return arithmetic(QUAD_SUBTRACT, args, dimensions, steps);
 }
 
 
@@ -185,7 +179,7 @@ add_strided_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
                  NpyAuxData *NPY_UNUSED(auxdata))
 {
     if (!IS_BINARY_REDUCE) {
-        return add_or_subtract(args, dimensions, steps, 0);
+        return arithmetic(QUAD_ADD, args, dimensions, steps);
     }
     npy_quad sum = npy_quad_add(
             quad_load(args[0]), pairwise_sum(args[1], dimensions[0], steps[1]));
@@ -780,8 +774,7 @@ init_quad_ufuncs(PyObject *umath)
             return -1;
         }
     }
-    NPY_CPU_DISPATCH_CALL(add_strided = quad_add_strided);
-    NPY_CPU_DISPATCH_CALL(multiply_strided = quad_multiply_strided);
+    NPY_CPU_DISPATCH_CALL(binary_strided = quad_binary_strided);
     if (register_loop(umath, "add", 2, 1, binary, add_strided_loop, NULL,
                       NPY_METH_IS_REORDERABLE, zero_initial) < 0
             || add_promoters(umath, "add") < 0
