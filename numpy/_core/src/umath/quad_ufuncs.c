@@ -164,6 +164,18 @@ multiply_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
 }
 
 
+/* square, x * x: the multiply loop with x twice */
+static int
+square_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+            npy_intp const dimensions[], npy_intp const steps[],
+            NpyAuxData *NPY_UNUSED(auxdata))
+{
+    binary_strided(QUAD_MULTIPLY, args[0], steps[0], args[0], steps[0], args[1], steps[1],
+                   dimensions[0]);
+    return 0;
+}
+
+
 static int
 subtract_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
               npy_intp const dimensions[], npy_intp const steps[],
@@ -401,12 +413,6 @@ quad_positive(npy_quad x)
 }
 
 static npy_quad
-quad_square(npy_quad x)
-{
-    return npy_quad_mul(x, x);
-}
-
-static npy_quad
 quad_reciprocal(npy_quad x)
 {
     return npy_quad_div(npy_quad_from_int64(1), x);
@@ -507,7 +513,6 @@ static const quad_loop unary_loops[] = {
     {"fabs", npy_quad_absolute},
     {"conjugate", quad_positive},
     {"sign", quad_sign},
-    {"square", quad_square},
     {"reciprocal", quad_reciprocal},
     {"sqrt", npy_quad_sqrt},
     {"floor", npy_quad_floor},
@@ -780,10 +785,12 @@ init_quad_ufuncs(PyObject *umath)
             || add_promoters(umath, "add") < 0
             || register_loop(umath, "subtract", 2, 1, binary, subtract_loop, NULL,
                              0, NULL) < 0
+            || add_promoters(umath, "subtract") < 0
             || register_loop(umath, "multiply", 2, 1, binary, multiply_loop, NULL,
                              NPY_METH_IS_REORDERABLE, one_initial) < 0
             || add_promoters(umath, "multiply") < 0
-            || add_promoters(umath, "subtract") < 0) {
+            || register_loop(umath, "square", 1, 1, unary, square_loop, NULL, 0,
+                             NULL) < 0) {
         return -1;
     }
     for (size_t i = 0; i < sizeof(relation_loops) / sizeof(*relation_loops);
