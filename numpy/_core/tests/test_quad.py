@@ -1147,6 +1147,12 @@ class TestTypedSort:
         assert_array_equal(counts, [2, 2, 1, 1])
 
 
+def full_precision(rng, shape):
+    """Quads near 1 with all 113 significand bits used."""
+    coarse = np.array(rng.uniform(0.5, 2, shape), dtype=np.quad)
+    return coarse * (1 + np.array(rng.uniform(-1, 1, shape), dtype=np.quad) * np.quad(2) ** -60)
+
+
 class TestProducts:
     """matmul, the gufuncs vecdot, matvec and vecmat, and einsum: each sum of
     products rounds once per step (a fused multiply-add), as np.dot does."""
@@ -1174,6 +1180,39 @@ class TestProducts:
             for got, expected in zip(result, exact_rows):
                 # positive terms: at most one rounding per step
                 assert abs(exact(got) - expected) <= 30 * expected / 2**112
+
+    def test_fma_lanes_match_dot(self):
+        """matmul, matvec and vecmat step eight outputs at a time through
+        quad_arith.dispatch.c's vector fused multiply-add; every output has
+        np.dot's bits (the scalar npy_quad_fma, one step at a time), with
+        special operands, cancellations deep enough to lose every leading
+        bit, underflow and overflow among the lanes."""
+        rng = np.random.default_rng(14)
+        a = full_precision(rng, (6, 37))
+        b = full_precision(rng, (37, 29))
+        # ones * ones rounded, then ones * -ones exactly added: what is left
+        # is the first product's rounding error, 2**-224 (226 bits cancel)
+        ones = quad_of((0x3fff << 112) | ((1 << 112) - 1))
+        a[0, :2] = [ones, ones]
+        b[:, 3] = 0
+        b[:2, 3] = [ones, -ones]
+        a[1, 4] = np.quad("1e4000")
+        b[4, 5] = np.quad("1e4000")           # overflow in (1, 5)
+        a[2, 6] = np.quad("1e-4000")
+        b[6, 7] = np.quad("1e-900")           # underflow to a subnormal product
+        for i, j, special in ((3, 8, "nan"), (4, 9, "inf"), (5, 10, "-0"), (2, 11, "1e-4940")):
+            a[i, j] = np.quad(special)
+            b[j, j] = np.quad(special)
+        b[:, 12] = 0
+        with np.errstate(all="ignore"):
+            assert (a @ b)[0, 3] == -np.quad(2) ** -224
+            expected = [[bits_of(np.dot(a[i], b[:, j])) for j in range(29)] for i in range(6)]
+            assert [[bits_of(v) for v in row] for row in a @ b] == expected
+            assert [[bits_of(v) for v in row] for row in np.matvec(b.T, a)] == expected
+            assert [[bits_of(v) for v in row] for row in np.vecmat(a, b)] == expected
+            # strided outputs and columns (the same order along k)
+            reversed_columns = np.asfortranarray(a) @ b[:, ::-1]
+            assert [[bits_of(v) for v in row[::-1]] for row in reversed_columns] == expected
 
     def test_stacks_broadcast_and_mixed_types(self):
         a = np.arange(24, dtype=np.quad).reshape(2, 3, 4)

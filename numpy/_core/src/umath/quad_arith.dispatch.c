@@ -1,5 +1,6 @@
 /*
- * quad + - and * over strided arrays.
+ * quad + - and * over strided arrays, and the fused multiply-adds of the
+ * product gufuncs.
  *
  * The AVX-512 target (X86_V4) works on eight quads at a time in 64-bit
  * lanes, each value split into its high and low words: the integer
@@ -7,7 +8,9 @@
  * first, the other aligned to it with a sticky bit; for *: the product of
  * the significands; then three bits below the significand and rounding to
  * nearest, ties to even), with masks instead of branches and AVX512CD's
- * lzcnt for the normalisation. A lane that is not normal in and normal out
+ * lzcnt for the normalisation; a fused multiply-add (fma_eight) adds the
+ * whole 226-bit product to the addend in four words before it rounds once.
+ * A lane that is not normal in and normal out
  * (a zero, subnormal, infinity or NaN operand, an exact zero, underflow,
  * overflow) is done again by npy_quad_add, npy_quad_sub or npy_quad_mul,
  * which also raise the IEEE flags; the fast lanes raise none but inexact,
@@ -161,34 +164,22 @@ add_eight(const char *pa, const char *pb, char *pout, int subtract)
     return slow;
 }
 /*
- * out[0:8] = a[0:8] * b[0:8]; returns the mask of lanes left for the scalar
- * routines. The 226-bit products of the significands come from sixteen
- * 32 x 32-bit products per lane (AVX-512 has no wider one), summed by
- * columns of their low and high halves so that no sum overflows 64 bits.
+ * The 226-bit product of the significands of (ahi, alo) and (bhi, blo), as
+ * four 64-bit words w[0] (low) .. w[3] per lane: sixteen 32 x 32-bit
+ * products (AVX-512 has no wider one), summed by columns of their low and
+ * high halves so that no sum overflows 64 bits.
  */
-static inline __mmask8
-mul_eight(const char *pa, const char *pb, char *pout)
+static inline void
+significand_product(__m512i alo, __m512i ahi, __m512i blo, __m512i bhi, __m512i w[4])
 {
-    const __m512i sign = _mm512_set1_epi64((long long)0x8000000000000000ull);
     const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
-    const __m512i one = _mm512_set1_epi64(1);
-    const __m512i exp_mask = _mm512_set1_epi64(0x7fff);
-    __m512i alo, ahi, blo, bhi;
-    load_words(pa, &alo, &ahi);
-    load_words(pb, &blo, &bhi);
-    __m512i ea = _mm512_and_si512(_mm512_srli_epi64(ahi, 48), exp_mask);
-    __m512i eb = _mm512_and_si512(_mm512_srli_epi64(bhi, 48), exp_mask);
-    __m512i zero = _mm512_setzero_si512();
-    __mmask8 slow = _mm512_cmpeq_epu64_mask(ea, zero) | _mm512_cmpeq_epu64_mask(eb, zero) |
-                    _mm512_cmpeq_epu64_mask(ea, exp_mask) |
-                    _mm512_cmpeq_epu64_mask(eb, exp_mask);
-    __m512i implicit = _mm512_set1_epi64(1LL << 48), frac = _mm512_set1_epi64(0xffffffffffffLL);
+    const __m512i implicit = _mm512_set1_epi64(1LL << 48);
+    const __m512i frac = _mm512_set1_epi64(0xffffffffffffLL);
+    const __m512i zero = _mm512_setzero_si512();
     __m512i mah = _mm512_or_si512(_mm512_and_si512(ahi, frac), implicit);
     __m512i mbh = _mm512_or_si512(_mm512_and_si512(bhi, frac), implicit);
-    /* 32-bit limbs, a = a3 a2 a1 a0 (a3 has 17 bits) */
     __m512i a[4] = {alo, _mm512_srli_epi64(alo, 32), mah, _mm512_srli_epi64(mah, 32)};
     __m512i b[4] = {blo, _mm512_srli_epi64(blo, 32), mbh, _mm512_srli_epi64(mbh, 32)};
-    /* column sums of the low and high halves of the 32 x 32-bit products */
     __m512i lows[7], highs[7];
     for (int k = 0; k < 7; k++) {
         lows[k] = highs[k] = zero;
@@ -200,7 +191,6 @@ mul_eight(const char *pa, const char *pb, char *pout)
             highs[i + j] = _mm512_add_epi64(highs[i + j], _mm512_srli_epi64(p, 32));
         }
     }
-    /* the product's 32-bit limbs q0 .. q7, carries propagated */
     __m512i q[8], carry = zero;
     for (int k = 0; k < 8; k++) {
         __m512i column = _mm512_add_epi64(carry, k < 7 ? lows[k] : zero);
@@ -210,17 +200,198 @@ mul_eight(const char *pa, const char *pb, char *pout)
         q[k] = _mm512_and_si512(column, low32);
         carry = _mm512_srli_epi64(column, 32);
     }
-    __m512i w0 = _mm512_or_si512(q[0], _mm512_slli_epi64(q[1], 32));
-    __m512i w1 = _mm512_or_si512(q[2], _mm512_slli_epi64(q[3], 32));
-    __m512i w2 = _mm512_or_si512(q[4], _mm512_slli_epi64(q[5], 32));
-    __m512i w3 = _mm512_or_si512(q[6], _mm512_slli_epi64(q[7], 32));
+    for (int k = 0; k < 4; k++) {
+        w[k] = _mm512_or_si512(q[2 * k], _mm512_slli_epi64(q[2 * k + 1], 32));
+    }
+}
+
+/* w >> s (four words, any s >= 0), the bits shifted out ORed into *lost. */
+static inline void
+shift_right_words(__m512i w[4], __m512i s, __m512i *lost)
+{
+    const __m512i c64 = _mm512_set1_epi64(64);
+    s = _mm512_min_epu64(s, _mm512_set1_epi64(256));
+    __m512i bits = _mm512_and_si512(s, _mm512_set1_epi64(63));
+    __m512i words = _mm512_srli_epi64(s, 6);
+    __m512i back = _mm512_sub_epi64(c64, bits);
+    __m512i t[4];
+    for (int k = 0; k < 3; k++) {
+        t[k] = _mm512_or_si512(_mm512_srlv_epi64(w[k], bits), _mm512_sllv_epi64(w[k + 1], back));
+    }
+    t[3] = _mm512_srlv_epi64(w[3], bits);
+    __m512i out = _mm512_sllv_epi64(w[0], back);
+    __m512i zero = _mm512_setzero_si512();
+    for (int k = 0; k < 4; k++) {
+        /* word k of the result is t[k + words] */
+        __m512i r = zero;
+        for (int m = 3; m >= k; m--) {
+            r = _mm512_mask_blend_epi64(_mm512_cmpeq_epu64_mask(words, _mm512_set1_epi64(m - k)),
+                                        r, t[m]);
+        }
+        /* t[k] is lost when words > k */
+        out = _mm512_or_si512(out, _mm512_maskz_mov_epi64(
+                _mm512_cmpgt_epu64_mask(words, _mm512_set1_epi64(k)), t[k]));
+        w[k] = r;
+    }
+    *lost = _mm512_or_si512(*lost, out);
+}
+
+/* w << s for 0 <= s < 64 (four words; nothing is lost by the caller's choice of s) */
+static inline void
+shift_left_words(__m512i w[4], __m512i s)
+{
+    __m512i back = _mm512_sub_epi64(_mm512_set1_epi64(64), s);
+    for (int k = 3; k > 0; k--) {
+        w[k] = _mm512_or_si512(_mm512_sllv_epi64(w[k], s), _mm512_srlv_epi64(w[k - 1], back));
+    }
+    w[0] = _mm512_sllv_epi64(w[0], s);
+}
+
+/*
+ * out[0:8] = fma(a, b, c) for eight lanes: a * b + c rounded once. Fast
+ * lanes: a and b normal, c normal or zero, the result normal and not an
+ * exact zero; the others are returned in the mask.
+ */
+static inline __mmask8
+fma_eight(const char *pa, const char *pb, const char *pc, char *pout)
+{
+    const __m512i sign = _mm512_set1_epi64((long long)0x8000000000000000ull);
+    const __m512i exp_mask = _mm512_set1_epi64(0x7fff);
+    const __m512i one = _mm512_set1_epi64(1), zero = _mm512_setzero_si512();
+    const __m512i frac = _mm512_set1_epi64(0xffffffffffffLL);
+    __m512i alo, ahi, blo, bhi, clo, chi;
+    load_words(pa, &alo, &ahi);
+    load_words(pb, &blo, &bhi);
+    load_words(pc, &clo, &chi);
+    __m512i ea = _mm512_and_si512(_mm512_srli_epi64(ahi, 48), exp_mask);
+    __m512i eb = _mm512_and_si512(_mm512_srli_epi64(bhi, 48), exp_mask);
+    __m512i ec = _mm512_and_si512(_mm512_srli_epi64(chi, 48), exp_mask);
+    __mmask8 c_zero = _mm512_cmpeq_epu64_mask(_mm512_or_si512(_mm512_andnot_si512(sign, chi), clo), zero);
+    __mmask8 slow = _mm512_cmpeq_epu64_mask(ea, zero) | _mm512_cmpeq_epu64_mask(eb, zero) |
+                    _mm512_cmpeq_epu64_mask(ea, exp_mask) | _mm512_cmpeq_epu64_mask(eb, exp_mask) |
+                    _mm512_cmpeq_epu64_mask(ec, exp_mask) |
+                    (_mm512_cmpeq_epu64_mask(ec, zero) & ~c_zero);
+    /* the product, its leading bit moved to bit 254; its exponent ep */
+    __m512i p[4];
+    significand_product(alo, ahi, blo, bhi, p);
+    __m512i longer = _mm512_and_si512(_mm512_srli_epi64(p[3], 33), one);
+    shift_left_words(p, _mm512_sub_epi64(_mm512_set1_epi64(30), longer));
+    __m512i ep = _mm512_add_epi64(_mm512_sub_epi64(_mm512_add_epi64(ea, eb),
+                                                   _mm512_set1_epi64(16383)), longer);
+    /* c's significand with its leading bit at 254: (c << 14) in the top two words */
+    __m512i mch = _mm512_maskz_or_epi64((__mmask8)~c_zero, _mm512_and_si512(chi, frac),
+                                        _mm512_set1_epi64(1LL << 48));
+    __m512i cw[4] = {zero, zero, _mm512_slli_epi64(clo, 14),
+                     _mm512_or_si512(_mm512_slli_epi64(mch, 14), _mm512_srli_epi64(clo, 50))};
+    /* a zero c: far below everything */
+    ec = _mm512_mask_blend_epi64(c_zero, ec, _mm512_sub_epi64(ep, _mm512_set1_epi64(1000)));
+    /* x: the one with the larger exponent (the product on a tie), y shifted to it */
+    __mmask8 c_larger = _mm512_cmpgt_epi64_mask(ec, ep);
+    __m512i x[4], y[4];
+    for (int k = 0; k < 4; k++) {
+        x[k] = _mm512_mask_blend_epi64(c_larger, p[k], cw[k]);
+        y[k] = _mm512_mask_blend_epi64(c_larger, cw[k], p[k]);
+    }
+    __m512i ex = _mm512_max_epi64(ep, ec);
+    __m512i d = _mm512_abs_epi64(_mm512_sub_epi64(ep, ec));
+    __m512i lost = zero;
+    shift_right_words(y, d, &lost);
+    __mmask8 sticky = _mm512_test_epi64_mask(lost, lost);
+    y[0] = _mm512_mask_or_epi64(y[0], sticky, y[0], one);
+    __m512i psign = _mm512_and_si512(_mm512_xor_si512(ahi, bhi), sign);
+    __m512i csign = _mm512_and_si512(chi, sign);
+    __m512i xsign = _mm512_mask_blend_epi64(c_larger, psign, csign);
+    __mmask8 sub = _mm512_cmpneq_epu64_mask(psign, csign);
+    /* x + y, or x - y (negated back when y was larger: only with equal exponents) */
+    __m512i r[4], carry = zero;
+    for (int k = 0; k < 4; k++) {
+        __m512i yk = _mm512_mask_xor_epi64(y[k], sub, y[k], _mm512_set1_epi64(-1));
+        __m512i s1 = _mm512_add_epi64(x[k], yk);
+        __mmask8 c1 = _mm512_cmplt_epu64_mask(s1, x[k]);
+        __m512i s2 = _mm512_add_epi64(s1, carry);
+        __mmask8 c2 = _mm512_cmplt_epu64_mask(s2, s1);
+        r[k] = s2;
+        carry = _mm512_maskz_mov_epi64(c1 | c2, one);
+    }
+    /* two's complement: x - y = x + ~y + 1, the +1 as the first carry */
+    /* (redo with the +1: simpler to add it now with a propagated carry) */
+    {
+        __m512i inc = _mm512_maskz_mov_epi64(sub, one);
+        for (int k = 0; k < 4; k++) {
+            __m512i s = _mm512_add_epi64(r[k], inc);
+            inc = _mm512_maskz_mov_epi64(_mm512_cmplt_epu64_mask(s, r[k]), one);
+            r[k] = s;
+        }
+    }
+    /* a subtraction that went negative (y > x): its top word has bit 63 set */
+    __mmask8 negative = sub & _mm512_test_epi64_mask(r[3], sign);
+    {
+        __m512i inc = _mm512_maskz_mov_epi64(negative, one);
+        for (int k = 0; k < 4; k++) {
+            __m512i v = _mm512_mask_xor_epi64(r[k], negative, r[k], _mm512_set1_epi64(-1));
+            __m512i s = _mm512_add_epi64(v, inc);
+            inc = _mm512_maskz_mov_epi64(_mm512_cmplt_epu64_mask(s, v), one);
+            r[k] = s;
+        }
+    }
+    xsign = _mm512_mask_xor_epi64(xsign, negative, xsign, sign);
+    /* the leading bit's place, 0 .. 255 */
+    __m512i lead = _mm512_set1_epi64(-1);
+    for (int k = 0; k < 4; k++) {
+        __mmask8 nonzero = _mm512_test_epi64_mask(r[k], r[k]);
+        lead = _mm512_mask_blend_epi64(nonzero, lead,
+                _mm512_sub_epi64(_mm512_set1_epi64(64 * k + 63), _mm512_lzcnt_epi64(r[k])));
+    }
+    slow |= _mm512_cmplt_epi64_mask(lead, zero);    /* an exact zero */
+    __m512i e = _mm512_add_epi64(ex, _mm512_sub_epi64(lead, _mm512_set1_epi64(254)));
+    slow |= _mm512_cmplt_epi64_mask(e, one);
+    /*
+     * The top 116 bits (bits lead - 115 .. lead), the rest sticky. Fewer
+     * (lead < 115) come only from a cancellation of operands aligned within
+     * a bit, which is exact: those shift left.
+     */
+    __m512i below = zero;
+    __m512i top = _mm512_set1_epi64(115);
+    shift_right_words(r, _mm512_max_epi64(_mm512_sub_epi64(lead, top), zero), &below);
+    __m512i up = _mm512_max_epi64(_mm512_sub_epi64(top, lead), zero);
+    __m512i c64 = _mm512_set1_epi64(64);
+    __mmask8 far = _mm512_cmpge_epu64_mask(up, c64);
+    __m512i hi = _mm512_mask_blend_epi64(far,
+            _mm512_or_si512(_mm512_sllv_epi64(r[1], up),
+                            _mm512_srlv_epi64(r[0], _mm512_sub_epi64(c64, up))),
+            _mm512_sllv_epi64(r[0], _mm512_sub_epi64(up, c64)));
+    __m512i lo = _mm512_maskz_mov_epi64((__mmask8)~far, _mm512_sllv_epi64(r[0], up));
+    lo = _mm512_mask_or_epi64(lo, _mm512_test_epi64_mask(below, below), lo, one);
+    __m512i packed_hi;
+    round_and_pack(&lo, hi, e, xsign, &slow, &packed_hi);
+    store_words(pout, lo, packed_hi);
+    return slow;
+}
+
+/* out[0:8] = a[0:8] * b[0:8]; returns the mask of lanes left for the scalar routines. */
+static inline __mmask8
+mul_eight(const char *pa, const char *pb, char *pout)
+{
+    const __m512i sign = _mm512_set1_epi64((long long)0x8000000000000000ull);
+    const __m512i one = _mm512_set1_epi64(1);
+    const __m512i exp_mask = _mm512_set1_epi64(0x7fff);
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i alo, ahi, blo, bhi, w[4];
+    load_words(pa, &alo, &ahi);
+    load_words(pb, &blo, &bhi);
+    __m512i ea = _mm512_and_si512(_mm512_srli_epi64(ahi, 48), exp_mask);
+    __m512i eb = _mm512_and_si512(_mm512_srli_epi64(bhi, 48), exp_mask);
+    __mmask8 slow = _mm512_cmpeq_epu64_mask(ea, zero) | _mm512_cmpeq_epu64_mask(eb, zero) |
+                    _mm512_cmpeq_epu64_mask(ea, exp_mask) |
+                    _mm512_cmpeq_epu64_mask(eb, exp_mask);
+    significand_product(alo, ahi, blo, bhi, w);
     /* 225 or 226 bits: keep the top 116 (bits cut .. cut + 115), then sticky */
-    __m512i longer = _mm512_and_si512(_mm512_srli_epi64(w3, 33), one);
+    __m512i longer = _mm512_and_si512(_mm512_srli_epi64(w[3], 33), one);
     __m512i shift = _mm512_add_epi64(_mm512_set1_epi64(45), longer);   /* cut - 64 */
     __m512i back = _mm512_sub_epi64(_mm512_set1_epi64(64), shift);
-    __m512i lo = _mm512_or_si512(_mm512_srlv_epi64(w1, shift), _mm512_sllv_epi64(w2, back));
-    __m512i hi = _mm512_or_si512(_mm512_srlv_epi64(w2, shift), _mm512_sllv_epi64(w3, back));
-    __m512i below = _mm512_or_si512(w0, _mm512_sllv_epi64(w1, back));
+    __m512i lo = _mm512_or_si512(_mm512_srlv_epi64(w[1], shift), _mm512_sllv_epi64(w[2], back));
+    __m512i hi = _mm512_or_si512(_mm512_srlv_epi64(w[2], shift), _mm512_sllv_epi64(w[3], back));
+    __m512i below = _mm512_or_si512(w[0], _mm512_sllv_epi64(w[1], back));
     lo = _mm512_mask_or_epi64(lo, _mm512_test_epi64_mask(below, below), lo, one);
     __m512i e = _mm512_add_epi64(_mm512_sub_epi64(_mm512_add_epi64(ea, eb),
                                                   _mm512_set1_epi64(16383)), longer);
@@ -231,6 +402,7 @@ mul_eight(const char *pa, const char *pb, char *pout)
     store_words(pout, lo, packed_hi);
     return slow;
 }
+
 #endif
 
 /* Elements a[i * sa] (bytes) and so on, through the scalar routines. */
@@ -309,4 +481,49 @@ NPY_CPU_DISPATCH_CURFX(quad_binary_strided)(int op, const char *a, npy_intp sa,
     }
 #endif
     elementwise(op, a + i * sa, sa, b + i * sb, sb, out + i * so, so, n - i);
+}
+
+/*
+ * acc[j] = fma(*scalar, b[j * sb], acc[j]) for the n contiguous
+ * accumulators acc: one step of matmul, matvec or vecmat along a row of
+ * outputs (each output still adds its products in order, one rounding per
+ * step, as npy_quad_fma and np.dot).
+ */
+NPY_NO_EXPORT void
+NPY_CPU_DISPATCH_CURFX(quad_fma_row)(const char *scalar, const char *b, npy_intp sb,
+                                    char *acc, npy_intp n)
+{
+    const npy_intp size = sizeof(npy_quad);
+    npy_quad x;
+    npy_intp j = 0;
+
+    memcpy(&x, scalar, sizeof(x));
+#if defined(NPY_HAVE_AVX512F) && defined(NPY_HAVE_AVX512CD)
+    char scalars[8 * sizeof(npy_quad)], b_pack[8 * sizeof(npy_quad)];
+    char results[8 * sizeof(npy_quad)];
+    for (int k = 0; k < 8; k++) {
+        memcpy(scalars + k * size, scalar, size);
+    }
+    for (; j + 8 <= n; j += 8) {
+        const char *y = packed(b + j * sb, sb, b_pack);
+        __mmask8 slow = fma_eight(scalars, y, acc + j * size, results);
+        for (int k = 0; k < 8; k++) {
+            if (slow >> k & 1) {
+                npy_quad yk, ck;
+                memcpy(&yk, y + k * size, size);
+                memcpy(&ck, acc + (j + k) * size, size);
+                ck = npy_quad_fma(x, yk, ck);
+                memcpy(results + k * size, &ck, size);
+            }
+        }
+        memcpy(acc + j * size, results, sizeof(results));
+    }
+#endif
+    for (; j < n; j++) {
+        npy_quad y, c;
+        memcpy(&y, b + j * sb, size);
+        memcpy(&c, acc + j * size, size);
+        c = npy_quad_fma(x, y, c);
+        memcpy(acc + j * size, &c, size);
+    }
 }
