@@ -415,9 +415,9 @@ class TestArithmetic:
         assert [bits_of(v) for v in arrays] == [expected] * 3
 
     def test_integer_fast_paths_round_exactly(self):
-        """+, - and * of normal operands run in 128-bit integer arithmetic:
-        close exponents, cancellation, carries and ties, against exact
-        rationals rounded half to even (hypothesis's operands rarely meet)."""
+        """+ - * and / of normal operands run in integer arithmetic: close
+        exponents, cancellation, carries and ties, against exact rationals
+        rounded half to even (hypothesis's operands rarely meet)."""
         rng = np.random.default_rng(12)
         n = 3000
 
@@ -436,16 +436,17 @@ class TestArithmetic:
         qa = np.array([quad_of(x) for x in a])
         qb = np.array([quad_of(x) for x in b])
         for ufunc, exact_op in ((np.add, operator.add), (np.subtract, operator.sub),
-                                (np.multiply, operator.mul)):
+                                (np.multiply, operator.mul), (np.divide, operator.truediv)):
             result = ufunc(qa, qb)
             for x, y, r in zip(a, b, result):
                 assert bits_of(r) == nearest(exact_op(decode(x), decode(y))), \
                     (ufunc.__name__, hex(x), hex(y))
 
     def test_vector_lanes_match_the_scalar_routines(self):
-        """quad_arith.dispatch.c adds and multiplies eight at a time; a lane
-        with a special operand or result goes to the scalar routine: every
-        lane, every layout, in place too, gives the scalar's bits."""
+        """quad_arith.dispatch.c adds, multiplies and divides eight at a
+        time; a lane with a special operand or result goes to the scalar
+        routine: every lane, every layout, in place too, gives the scalar's
+        bits."""
         rng = np.random.default_rng(13)
         specials = [quad_of(0x7fff8000000000000000000000000001), np.quad("inf"),
                     np.quad("-inf"), np.quad(0), np.quad("-0"), np.quad("1e-4940"),
@@ -456,7 +457,7 @@ class TestArithmetic:
             (a if i % 2 else b)[i] = special
         b[50:60] = -a[50:60]        # exact zeros
         for ufunc, op in ((np.add, operator.add), (np.subtract, operator.sub),
-                          (np.multiply, operator.mul)):
+                          (np.multiply, operator.mul), (np.divide, operator.truediv)):
             with np.errstate(all="ignore"):
                 expected = [bits_of(op(x, y)) for x, y in zip(a, b)]
                 assert [bits_of(v) for v in ufunc(a, b)] == expected
@@ -476,6 +477,11 @@ class TestArithmetic:
         with np.errstate(under="raise"):
             with pytest.raises(FloatingPointError, match="underflow"):
                 np.multiply(tiny, tiny)
+            with pytest.raises(FloatingPointError, match="underflow"):
+                np.divide(tiny, big)
+        with np.errstate(divide="raise"):
+            with pytest.raises(FloatingPointError, match="divide by zero"):
+                np.divide(big, np.zeros(16, np.quad))
 
     @given(finite_quads())
     @settings(max_examples=500)

@@ -1,5 +1,5 @@
 /*
- * quad + - and * over strided arrays, and the fused multiply-adds of the
+ * quad + - * and / over strided arrays, and the fused multiply-adds of the
  * product gufuncs.
  *
  * The AVX-512 target (X86_V4) works on eight quads at a time in 64-bit
@@ -9,10 +9,11 @@
  * the significands; then three bits below the significand and rounding to
  * nearest, ties to even), with masks instead of branches and AVX512CD's
  * lzcnt for the normalisation; a fused multiply-add (fma_eight) adds the
- * whole 226-bit product to the addend in four words before it rounds once.
+ * whole 226-bit product to the addend in four words before it rounds once,
+ * and a division (div_eight) is a long division in three corrected digits.
  * A lane that is not normal in and normal out
  * (a zero, subnormal, infinity or NaN operand, an exact zero, underflow,
- * overflow) is done again by npy_quad_add, npy_quad_sub or npy_quad_mul,
+ * overflow) is done again by npy_quad_add, _sub, _mul, _div or _fma,
  * which also raise the IEEE flags; the fast lanes raise none but inexact,
  * which NumPy ignores. Other targets take the scalar routines (the integer
  * fast path of * inline) for every element.
@@ -403,6 +404,144 @@ mul_eight(const char *pa, const char *pb, char *pout)
     return slow;
 }
 
+/* (hi, lo) += (bh, bl) in the lanes of m, 128-bit */
+static inline void
+add128(__m512i *hi, __m512i *lo, __m512i bh, __m512i bl, __mmask8 m)
+{
+    __m512i l = _mm512_add_epi64(*lo, bl);
+    __mmask8 carry = _mm512_cmplt_epu64_mask(l, *lo);
+    __m512i h = _mm512_add_epi64(_mm512_add_epi64(*hi, bh),
+                                 _mm512_maskz_mov_epi64(carry, _mm512_set1_epi64(1)));
+    *lo = _mm512_mask_mov_epi64(*lo, m, l);
+    *hi = _mm512_mask_mov_epi64(*hi, m, h);
+}
+
+/* (hi, lo) -= (bh, bl) in the lanes of m */
+static inline void
+sub128(__m512i *hi, __m512i *lo, __m512i bh, __m512i bl, __mmask8 m)
+{
+    __mmask8 borrow = _mm512_cmplt_epu64_mask(*lo, bl);
+    __m512i l = _mm512_sub_epi64(*lo, bl);
+    __m512i h = _mm512_sub_epi64(_mm512_sub_epi64(*hi, bh),
+                                 _mm512_maskz_mov_epi64(borrow, _mm512_set1_epi64(1)));
+    *lo = _mm512_mask_mov_epi64(*lo, m, l);
+    *hi = _mm512_mask_mov_epi64(*hi, m, h);
+}
+
+/* a * b for 64-bit lanes, the full 128-bit product */
+static inline void
+mul64x64(__m512i a, __m512i b, __m512i *hi, __m512i *lo)
+{
+    const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
+    __m512i a1 = _mm512_srli_epi64(a, 32), b1 = _mm512_srli_epi64(b, 32);
+    __m512i p00 = _mm512_mul_epu32(a, b), p01 = _mm512_mul_epu32(a, b1);
+    __m512i p10 = _mm512_mul_epu32(a1, b), p11 = _mm512_mul_epu32(a1, b1);
+    /* the middle column: three 32-bit pieces, no overflow */
+    __m512i middle = _mm512_add_epi64(_mm512_add_epi64(_mm512_srli_epi64(p00, 32),
+                                                       _mm512_and_si512(p01, low32)),
+                                      _mm512_and_si512(p10, low32));
+    *lo = _mm512_or_si512(_mm512_and_si512(p00, low32), _mm512_slli_epi64(middle, 32));
+    *hi = _mm512_add_epi64(_mm512_add_epi64(p11, _mm512_srli_epi64(middle, 32)),
+                           _mm512_add_epi64(_mm512_srli_epi64(p01, 32), _mm512_srli_epi64(p10, 32)));
+}
+
+/*
+ * One digit of the long division: q = floor(R * 2**c / B) (R < 2 B, so
+ * q < 2**(c + 1)), estimated in double and corrected by one in either
+ * direction; R becomes R * 2**c - q * B (mod 2**128: the true value is
+ * small and signed).
+ */
+static inline __m512i
+divide_digit(__m512i *rh, __m512i *rl, __m512i bh, __m512i bl, __m512d inverse,
+             __m512i c)
+{
+    const __m512d two64 = _mm512_set1_pd(18446744073709551616.0);
+    __m512d r = _mm512_fmadd_pd(_mm512_cvtepu64_pd(*rh), two64, _mm512_cvtepu64_pd(*rl));
+    /* 2**c as a double: its exponent field */
+    __m512d scale = _mm512_castsi512_pd(_mm512_slli_epi64(
+            _mm512_add_epi64(c, _mm512_set1_epi64(1023)), 52));
+    __m512i q = _mm512_cvttpd_epu64(_mm512_mul_pd(_mm512_mul_pd(r, inverse), scale));
+    /* R << c, 0 < c < 64 */
+    __m512i back = _mm512_sub_epi64(_mm512_set1_epi64(64), c);
+    __m512i sh = _mm512_or_si512(_mm512_sllv_epi64(*rh, c), _mm512_srlv_epi64(*rl, back));
+    __m512i sl = _mm512_sllv_epi64(*rl, c);
+    /* q * B mod 2**128: q * bl whole, the low word of q * bh */
+    __m512i ph, pl, xh, xl;
+    mul64x64(q, bl, &ph, &pl);
+    mul64x64(q, bh, &xh, &xl);
+    ph = _mm512_add_epi64(ph, xl);
+    sub128(&sh, &sl, ph, pl, 0xff);
+    /* one down while negative, one up while not below B (twice, to be safe) */
+    for (int round = 0; round < 2; round++) {
+        __mmask8 negative = _mm512_cmplt_epi64_mask(sh, _mm512_setzero_si512());
+        add128(&sh, &sl, bh, bl, negative);
+        q = _mm512_mask_sub_epi64(q, negative, q, _mm512_set1_epi64(1));
+        __mmask8 above = _mm512_cmpgt_epu64_mask(sh, bh) |
+                         (_mm512_cmpeq_epu64_mask(sh, bh) & _mm512_cmpge_epu64_mask(sl, bl));
+        sub128(&sh, &sl, bh, bl, above);
+        q = _mm512_mask_add_epi64(q, above, q, _mm512_set1_epi64(1));
+    }
+    *rh = sh;
+    *rl = sl;
+    return q;
+}
+
+/*
+ * out[0:8] = a[0:8] / b[0:8]; returns the mask of lanes left for the scalar
+ * routines. The 116-bit quotient of the significands comes from a long
+ * division in three digits (48, 48 and 19 or 20 bits), each estimated with
+ * the double reciprocal of b's significand and corrected against the exact
+ * remainder; a remainder left over is the sticky bit.
+ */
+static inline __mmask8
+div_eight(const char *pa, const char *pb, char *pout)
+{
+    const __m512i sign = _mm512_set1_epi64((long long)0x8000000000000000ull);
+    const __m512i exp_mask = _mm512_set1_epi64(0x7fff);
+    const __m512i one = _mm512_set1_epi64(1), zero = _mm512_setzero_si512();
+    const __m512i frac = _mm512_set1_epi64(0xffffffffffffLL);
+    const __m512i implicit = _mm512_set1_epi64(1LL << 48);
+    __m512i alo, ahi, blo, bhi;
+    load_words(pa, &alo, &ahi);
+    load_words(pb, &blo, &bhi);
+    __m512i ea = _mm512_and_si512(_mm512_srli_epi64(ahi, 48), exp_mask);
+    __m512i eb = _mm512_and_si512(_mm512_srli_epi64(bhi, 48), exp_mask);
+    __mmask8 slow = _mm512_cmpeq_epu64_mask(ea, zero) | _mm512_cmpeq_epu64_mask(eb, zero) |
+                    _mm512_cmpeq_epu64_mask(ea, exp_mask) | _mm512_cmpeq_epu64_mask(eb, exp_mask);
+    __m512i rh = _mm512_or_si512(_mm512_and_si512(ahi, frac), implicit), rl = alo;
+    __m512i bh = _mm512_or_si512(_mm512_and_si512(bhi, frac), implicit), bl = blo;
+    /* a quotient in [1, 2) takes 115 more bits, one in [1/2, 1) 116 */
+    __mmask8 smaller = _mm512_cmplt_epu64_mask(rh, bh) |
+                       (_mm512_cmpeq_epu64_mask(rh, bh) & _mm512_cmplt_epu64_mask(rl, bl));
+    __m512i e = _mm512_sub_epi64(_mm512_add_epi64(_mm512_sub_epi64(ea, eb),
+                                                  _mm512_set1_epi64(16383)),
+                                 _mm512_maskz_mov_epi64(smaller, one));
+    slow |= _mm512_cmplt_epi64_mask(e, one);
+    __m512d inverse = _mm512_div_pd(_mm512_set1_pd(1.0),
+            _mm512_fmadd_pd(_mm512_cvtepu64_pd(bh), _mm512_set1_pd(18446744073709551616.0),
+                            _mm512_cvtepu64_pd(bl)));
+    __m512i c48 = _mm512_set1_epi64(48);
+    __m512i c3 = _mm512_add_epi64(_mm512_set1_epi64(19), _mm512_maskz_mov_epi64(smaller, one));
+    __m512i q1 = divide_digit(&rh, &rl, bh, bl, inverse, c48);
+    __m512i q2 = divide_digit(&rh, &rl, bh, bl, inverse, c48);
+    __m512i q3 = divide_digit(&rh, &rl, bh, bl, inverse, c3);
+    /* Q = q1 2**(48 + c3) + q2 2**c3 + q3, below 2**116: (hi, lo) */
+    __m512i shift = _mm512_add_epi64(c48, c3);                 /* 67 or 68 */
+    __m512i hi = _mm512_sllv_epi64(q1, _mm512_sub_epi64(shift, _mm512_set1_epi64(64)));
+    __m512i lo = zero;
+    __m512i part_hi = _mm512_srlv_epi64(q2, _mm512_sub_epi64(_mm512_set1_epi64(64), c3));
+    __m512i part_lo = _mm512_sllv_epi64(q2, c3);
+    add128(&hi, &lo, part_hi, part_lo, 0xff);
+    add128(&hi, &lo, zero, q3, 0xff);
+    __mmask8 inexact = _mm512_test_epi64_mask(_mm512_or_si512(rh, rl), _mm512_or_si512(rh, rl));
+    lo = _mm512_mask_or_epi64(lo, inexact, lo, one);
+    __m512i packed_hi;
+    round_and_pack(&lo, hi, e, _mm512_and_si512(_mm512_xor_si512(ahi, bhi), sign), &slow,
+                   &packed_hi);
+    store_words(pout, lo, packed_hi);
+    return slow;
+}
+
 #endif
 
 /* Elements a[i * sa] (bytes) and so on, through the scalar routines. */
@@ -422,6 +561,9 @@ elementwise(int op, const char *a, npy_intp sa, const char *b, npy_intp sb, char
         }
         else if (op == QUAD_SUBTRACT) {
             z = get_bits(npy_quad_sub(from_bits(x), from_bits(y)));
+        }
+        else if (op == QUAD_DIVIDE) {
+            z = get_bits(npy_quad_div(from_bits(x), from_bits(y)));
         }
         else {
             z = get_bits(npy_quad_add(from_bits(x), from_bits(y)));
@@ -463,7 +605,8 @@ NPY_CPU_DISPATCH_CURFX(quad_binary_strided)(int op, const char *a, npy_intp sa,
         const char *x = packed(a + i * sa, sa, a_pack);
         const char *y = packed(b + i * sb, sb, b_pack);
         __mmask8 slow = op == QUAD_MULTIPLY ? mul_eight(x, y, results)
-                                            : add_eight(x, y, results, op == QUAD_SUBTRACT);
+                        : op == QUAD_DIVIDE ? div_eight(x, y, results)
+                        : add_eight(x, y, results, op == QUAD_SUBTRACT);
         for (int k = 0; k < 8; k++) {
             if (slow >> k & 1) {
                 npy_intp at = k * (npy_intp)sizeof(npy_quad);

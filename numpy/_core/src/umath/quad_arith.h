@@ -1,5 +1,5 @@
 /*
- * quad + - and * over strided arrays, and the rows of fused multiply-adds
+ * quad + - * and / over strided arrays, and the rows of fused multiply-adds
  * of the product gufuncs, compiled per CPU target
  * (quad_arith.dispatch.c) and picked at run time by quad_ufuncs.c.
  */
@@ -10,12 +10,12 @@
 
 #include "quad_arith.dispatch.h"
 
-enum { QUAD_ADD, QUAD_SUBTRACT, QUAD_MULTIPLY };
+enum { QUAD_ADD, QUAD_SUBTRACT, QUAD_MULTIPLY, QUAD_DIVIDE };
 
 /*
  * out[i * so] = a[i * sa] op b[i * sb] (strides in bytes) for n quads, bit
- * for bit and flag for flag what npy_quad_add, npy_quad_sub or npy_quad_mul
- * gives; op is one of the QUAD_ constants.
+ * for bit and flag for flag what npy_quad_add, _sub, _mul or _div gives; op
+ * is one of the QUAD_ constants.
  */
 NPY_CPU_DISPATCH_DECLARE(NPY_NO_EXPORT void quad_binary_strided,
     (int op, const char *a, npy_intp sa, const char *b, npy_intp sb, char *out,

@@ -94,7 +94,7 @@ relation_loop(PyArrayMethod_Context *context, char *const args[],
 
 
 /* Blocks of this many elements are summed with eight accumulators. */
-/* quad_arith.dispatch.c's + - * loop for this CPU, set by init_quad_ufuncs */
+/* quad_arith.dispatch.c's + - * / loop for this CPU, set by init_quad_ufuncs */
 typedef void (quad_binary_strided_func)(int op, const char *a, npy_intp sa,
                                         const char *b, npy_intp sb, char *out,
                                         npy_intp so, npy_intp n);
@@ -148,7 +148,7 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
 }
 
 
-/* + - and * take the dispatched loop, which vectorizes */
+/* + - * and / take the dispatched loop, which vectorizes */
 static int
 arithmetic(int op, char *const args[], npy_intp const dimensions[],
            npy_intp const steps[])
@@ -177,6 +177,15 @@ square_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
     binary_strided(QUAD_MULTIPLY, args[0], steps[0], args[0], steps[0], args[1], steps[1],
                    dimensions[0]);
     return 0;
+}
+
+
+static int
+divide_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
+            npy_intp const dimensions[], npy_intp const steps[],
+            NpyAuxData *NPY_UNUSED(auxdata))
+{
+    return arithmetic(QUAD_DIVIDE, args, dimensions, steps);
 }
 
 
@@ -599,7 +608,6 @@ static const quad_loop predicate_loops[] = {
 };
 
 static const quad_loop binary_loops[] = {
-    {"divide", npy_quad_div},
     {"maximum", quad_maximum, NPY_METH_IS_REORDERABLE, NULL},
     {"minimum", quad_minimum, NPY_METH_IS_REORDERABLE, NULL},
     {"fmax", npy_quad_fmax, NPY_METH_IS_REORDERABLE, NULL},
@@ -835,7 +843,10 @@ init_quad_ufuncs(PyObject *umath)
                              NPY_METH_IS_REORDERABLE, one_initial) < 0
             || add_promoters(umath, "multiply") < 0
             || register_loop(umath, "square", 1, 1, unary, square_loop, NULL, 0,
-                             NULL) < 0) {
+                             NULL) < 0
+            || register_loop(umath, "divide", 2, 1, binary, divide_loop, NULL, 0,
+                             NULL) < 0
+            || add_promoters(umath, "divide") < 0) {
         return -1;
     }
     for (size_t i = 0; i < sizeof(relation_loops) / sizeof(*relation_loops);
