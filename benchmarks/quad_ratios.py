@@ -4,14 +4,16 @@ Run against the release build:
 
     python3 runtests.py --python benchmarks/quad_ratios.py
 
-- The scalar fast path: ``q + q`` on two np.quad scalars against the same
-  addition through 0-d arrays (the path a scalar type without its own number
-  methods takes).
+- The scalar fast path: ``+ // % **`` and ``divmod`` on two np.quad
+  scalars against the same operations through 0-d arrays (the path a scalar
+  type without its own number methods takes).
 - Array loops: quad against long double (x87, hardware) and float64 on the
   same values; quad is software binary128, so these show its price.
 
 Each pair is timed in turn, best of several rounds (benchmarks/kurtosis_ratios.py).
 """
+import operator
+
 import numpy as np
 from kurtosis_ratios import best_times
 
@@ -25,19 +27,21 @@ def report(label, ours, reference, reference_name):
 
 
 def scalar_fast_path():
-    q, r = np.quad("0.1"), np.quad("0.3")
+    q, r = np.quad("7.3"), np.quad("0.3")
     q0, r0 = np.array(q), np.array(r)
+    cases = [("q + r", operator.add, np.add), ("q // r", operator.floordiv, np.floor_divide),
+             ("q % r", operator.mod, np.remainder), ("q ** r", operator.pow, np.power),
+             ("divmod(q, r)", divmod, np.divmod)]
+    for label, scalar_op, ufunc in cases:
+        def scalars():
+            for _ in range(1000):
+                scalar_op(q, r)
 
-    def scalar_adds():
-        for _ in range(1000):
-            q + r
+        def arrays():
+            for _ in range(1000):
+                ufunc(q0, r0)
 
-    def array_adds():
-        for _ in range(1000):
-            np.add(q0, r0)[()]
-
-    report("1000 x (q + q), scalar path", scalar_adds, array_adds,
-           "through 0-d arrays")
+        report(f"1000 x {label}, scalar path", scalars, arrays, "through 0-d arrays")
 
 
 def array_loops():

@@ -566,6 +566,40 @@ class TestArithmetic:
             assert_equal(np.floor_divide(quad_of(a), quad_of(b)), quotient[0])
             assert_equal(np.remainder(quad_of(a), quad_of(b)), remainder[0])
 
+    def test_scalar_floor_divide_remainder_power_divmod(self):
+        """//, %, ** and divmod of two scalars (or a scalar and a Python or
+        NumPy number) have their own number methods, with the ufuncs' bits
+        and np.errstate's warnings."""
+        values = [np.quad(v) for v in ("7.3", "-7.3", "0.3", "-0.3", "0", "-0", "inf",
+                                       "-inf", "nan", "1e4000", "3")]
+        pairs = [(x, y) for x in values for y in values]
+        with np.errstate(all="ignore"):
+            for x, y in pairs:
+                for scalar_op, ufunc in ((operator.floordiv, np.floor_divide),
+                                         (operator.mod, np.remainder),
+                                         (operator.pow, np.power)):
+                    result = scalar_op(x, y)
+                    assert type(result) is np.quad
+                    assert bits_of(result) == bits_of(ufunc(np.array(x), np.array(y))[()])
+                quotient, remainder = divmod(x, y)
+                expected = np.divmod(np.array(x), np.array(y))
+                assert type(quotient) is type(remainder) is np.quad
+                assert bits_of(quotient) == bits_of(expected[0][()])
+                assert bits_of(remainder) == bits_of(expected[1][()])
+        # np.quad's own number methods, not np.floating's (through 0-d arrays)
+        for method in ("__floordiv__", "__mod__", "__divmod__", "__pow__"):
+            assert method in vars(np.quad), method
+        assert np.quad(7) // 2 == 3 and 7 % np.quad(2) == 1 and 2 ** np.quad(10) == 1024
+        assert divmod(np.quad("7.5"), np.float64(2)) == (3, np.quad("1.5"))
+        with pytest.warns(RuntimeWarning, match="divide by zero"):
+            np.quad(1) // np.quad(0)
+        with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
+            divmod(np.quad(1), np.quad(0))
+        with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+            np.quad(10) ** np.quad(5000)
+        with pytest.raises(TypeError):
+            pow(np.quad(2), np.quad(3), 5)
+
     @given(a=finite_quads(), b=finite_quads())
     def test_fmod_exact(self, a, b):
         x, y = decode(a), decode(b)

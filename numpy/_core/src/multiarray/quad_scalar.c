@@ -147,12 +147,37 @@ quad_operand(PyObject *obj, npy_quad *out)
 }
 
 
-/* Raises as np.errstate says for the flags `name` left behind. */
-static PyObject *
-quad_result(npy_quad value, const char *name)
+/*
+ * Both operands as quads: 1, or 0 when one is not a real number a quad
+ * holds exactly (the generic scalar path takes those), -1 on error.
+ */
+static int
+quad_operands(PyObject *a, PyObject *b, npy_quad *x, npy_quad *y)
+{
+    int a_is_quad = quad_operand(a, x);
+    if (a_is_quad <= 0) {
+        return a_is_quad;
+    }
+    return quad_operand(b, y);
+}
+
+
+/* Raises as np.errstate says for the flags `name` left behind; 0 or -1. */
+static int
+quad_check_flags(npy_quad value, const char *name)
 {
     int fpes = npy_get_floatstatus_barrier((char *)&value);
     if (fpes && PyUFunc_GiveFloatingpointErrors(name, fpes) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+
+static PyObject *
+quad_result(npy_quad value, const char *name)
+{
+    if (quad_check_flags(value, name) < 0) {
         return NULL;
     }
     return quad_scalar_new_value(value);
@@ -164,27 +189,77 @@ static PyObject *                                                          \
 quadtype_##name(PyObject *a, PyObject *b)                                  \
 {                                                                          \
     npy_quad x, y;                                                         \
-    int a_is_quad = quad_operand(a, &x);                                   \
-    if (a_is_quad < 0) {                                                   \
-        return NULL;                                                       \
-    }                                                                      \
-    int b_is_quad = a_is_quad ? quad_operand(b, &y) : 0;                   \
-    if (b_is_quad < 0) {                                                   \
-        return NULL;                                                       \
-    }                                                                      \
-    if (!b_is_quad) {                                                      \
-        return PyGenericArrType_Type.tp_as_number->slot(a, b);             \
+    int both = quad_operands(a, b, &x, &y);                                \
+    if (both <= 0) {                                                       \
+        return both < 0 ? NULL                                             \
+                        : PyGenericArrType_Type.tp_as_number->slot(a, b);  \
     }                                                                      \
     npy_clear_floatstatus_barrier((char *)&x);                             \
     return quad_result(npymath_op(x, y), "scalar " #name);                 \
+}
+
+/* Python's // and %, as float64's scalars and the ufuncs have them */
+static npy_quad
+quad_floor_quotient(npy_quad x, npy_quad y)
+{
+    npy_quad modulo;
+    return npy_quad_divmod(x, y, &modulo);
+}
+
+static npy_quad
+quad_modulo(npy_quad x, npy_quad y)
+{
+    npy_quad modulo;
+    npy_quad_divmod(x, y, &modulo);
+    return modulo;
 }
 
 QUAD_BINARY_OP(add, npy_quad_add, nb_add)
 QUAD_BINARY_OP(subtract, npy_quad_sub, nb_subtract)
 QUAD_BINARY_OP(multiply, npy_quad_mul, nb_multiply)
 QUAD_BINARY_OP(divide, npy_quad_div, nb_true_divide)
+QUAD_BINARY_OP(floor_divide, quad_floor_quotient, nb_floor_divide)
+QUAD_BINARY_OP(remainder, quad_modulo, nb_remainder)
 
 #undef QUAD_BINARY_OP
+
+
+static PyObject *
+quadtype_divmod(PyObject *a, PyObject *b)
+{
+    npy_quad x, y, modulo;
+    int both = quad_operands(a, b, &x, &y);
+    if (both <= 0) {
+        return both < 0 ? NULL : PyGenericArrType_Type.tp_as_number->nb_divmod(a, b);
+    }
+    npy_clear_floatstatus_barrier((char *)&x);
+    npy_quad quotient = npy_quad_divmod(x, y, &modulo);
+    if (quad_check_flags(quotient, "scalar divmod") < 0) {
+        return NULL;
+    }
+    PyObject *q = quad_scalar_new_value(quotient);
+    PyObject *r = q == NULL ? NULL : quad_scalar_new_value(modulo);
+    PyObject *pair = r == NULL ? NULL : PyTuple_Pack(2, q, r);
+    /* PyTuple_Pack took its own references */
+    Py_XDECREF(q);
+    Py_XDECREF(r);
+    return pair;
+}
+
+
+/* x ** y; with a third argument (pow(x, y, m)), the generic path refuses. */
+static PyObject *
+quadtype_power(PyObject *a, PyObject *b, PyObject *modulo)
+{
+    npy_quad x, y;
+    int both = modulo == Py_None ? quad_operands(a, b, &x, &y) : 0;
+    if (both <= 0) {
+        return both < 0 ? NULL
+                        : PyGenericArrType_Type.tp_as_number->nb_power(a, b, modulo);
+    }
+    npy_clear_floatstatus_barrier((char *)&x);
+    return quad_result(npy_quad_pow(x, y), "scalar power");
+}
 
 
 static PyObject *
@@ -435,6 +510,10 @@ static PyNumberMethods quadtype_as_number = {
     .nb_subtract = quadtype_subtract,
     .nb_multiply = quadtype_multiply,
     .nb_true_divide = quadtype_divide,
+    .nb_floor_divide = quadtype_floor_divide,
+    .nb_remainder = quadtype_remainder,
+    .nb_divmod = quadtype_divmod,
+    .nb_power = quadtype_power,
     .nb_negative = quadtype_negative,
     .nb_positive = quadtype_positive,
     .nb_absolute = quadtype_absolute,
