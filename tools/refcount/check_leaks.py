@@ -112,6 +112,16 @@ def operations():
                                                  OverflowError),
         "quad of 5000 digits": lambda: np.quad("0." + "3" * 5000),
         "np.sinc, np.i0 of quad": lambda: (np.sinc(quads), np.i0(quads)),
+        "quad // % ** divmod of scalars": lambda: (
+            third // 0.1, third % 0.1, third ** 2, divmod(third, 0.1), 7 // third),
+        "quad sorts, partition, searchsorted": lambda: (
+            np.sort(quads), np.argsort(quads, kind="stable"), np.partition(quads, 50),
+            np.searchsorted(np.sort(quads), quads)),
+        "quad einsum, vecdot, matvec, matmul": lambda: (
+            np.einsum("i,i", quads, quads), np.vecdot(quads, quads),
+            np.matvec(quads[:100].reshape(10, 10), quads[:10]),
+            quads[:100].reshape(10, 10) @ quads[:100].reshape(10, 10)),
+        "quad divide (vector lanes)": lambda: quads / (quads + 1),
     }
 
 
