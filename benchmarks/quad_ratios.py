@@ -9,6 +9,7 @@ Run against the release build:
   type without its own number methods takes).
 - Array loops: quad against long double (x87, hardware) and float64 on the
   same values; quad is software binary128, so these show its price.
+- Parsing: U and S arrays of decimal text cast to quad and to float64.
 
 Each pair is timed in turn, best of several rounds (benchmarks/kurtosis_ratios.py).
 """
@@ -57,7 +58,17 @@ def array_loops():
            lambda: values + values, "float64")
 
 
+def parse_strings():
+    """Casts from text: the issue's target is within 1.5x of float64's."""
+    values = np.random.default_rng(0).standard_normal(N)
+    for kind in ("U", "S"):
+        text = np.array([str(v) for v in values]).astype(kind)
+        report(f"{N} str -> quad from {kind}", lambda: text.astype(np.quad),
+               lambda: text.astype(np.float64), "float64")
+
+
 if __name__ == "__main__":
     print(f"numpy {np.__version__}")
     scalar_fast_path()
     array_loops()
+    parse_strings()

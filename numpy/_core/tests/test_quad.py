@@ -163,6 +163,27 @@ class TestConstruction:
     def test_default_is_zero(self):
         assert bits_of(np.quad()) == 0
 
+    def test_short_decimals_round_exactly(self):
+        """Up to 34 digits with a decimal exponent within 48 take one
+        correctly rounded product or quotient of exact quads (Clinger's fast
+        path); just beyond, the exact big-integer path: both against the
+        exact rational, from str, from a U array and from an S array."""
+        rng = np.random.default_rng(15)
+        texts = []
+        for ndigits in (1, 2, 17, 19, 20, 33, 34, 35, 36):
+            for exponent in (-50, -49, -48, -47, -10, -1, 0, 1, 10, 47, 48, 49, 50):
+                digits = "".join(str(d) for d in rng.integers(0, 10, ndigits))
+                digits = str(rng.integers(1, 10)) + digits[1:]
+                sign = "-" if rng.integers(0, 2) else ""
+                texts.append(f"{sign}{digits}e{exponent}")
+                texts.append(f"{sign}{digits[:1]}.{digits[1:]}e{exponent + ndigits - 1}")
+        texts += ["0.1", "1e48", "9" * 34 + "e48", "1e-48", "3" * 34 + "e-48",
+                  "0." + "0" * 40 + "7", "123456789012345678901234567890123.4"]
+        expected = [nearest(Fraction(t)) for t in texts]
+        assert [bits_of(np.quad(t)) for t in texts] == expected
+        assert [bits_of(v) for v in np.array(texts).astype(np.quad)] == expected
+        assert [bits_of(v) for v in np.array(texts, dtype="S").astype(np.quad)] == expected
+
     @given(st.integers(-(1 << 20000), 1 << 20000))
     def test_python_int_correctly_rounded(self, value):
         expected = nearest(Fraction(value))

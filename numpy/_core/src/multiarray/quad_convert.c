@@ -301,6 +301,69 @@ pylong_from_digits(const char *digits, Py_ssize_t n)
     return value;
 }
 
+/*
+ * Clinger's fast path, in binary128: at most QUAD_EXACT_DIGITS digits are
+ * an integer that a quad holds exactly (10**34 < 2**113 * 2), and so is
+ * 10**k for k <= QUAD_EXACT_POWER (5**48 < 2**113); one correctly rounded
+ * multiplication or division of the two is then the correctly rounded
+ * value, with no big integers.
+ */
+#define QUAD_EXACT_DIGITS 34
+#define QUAD_EXACT_POWER 48
+
+static const npy_uint64 powers_of_ten[20] = {
+    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+    1000000000000ull, 10000000000000ull, 100000000000000ull,
+    1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+    1000000000000000000ull, 10000000000000000000ull,
+};
+
+/* 10**k, 0 <= k <= QUAD_EXACT_POWER, exactly: every product is representable */
+static npy_quad
+quad_power_of_ten(int k)
+{
+    npy_quad power = npy_quad_from_uint64(powers_of_ten[k < 19 ? k : 19]);
+    for (k -= 19; k > 0; k -= 19) {
+        power = npy_quad_mul(power, npy_quad_from_uint64(powers_of_ten[k < 19 ? k : 19]));
+    }
+    return power;
+}
+
+/* The decimal digits[0:n] (n <= 19) as an integer. */
+static npy_uint64
+digits_value(const char *digits, Py_ssize_t n)
+{
+    npy_uint64 value = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        value = value * 10 + (npy_uint64)(digits[i] - '0');
+    }
+    return value;
+}
+
+/* quad_from_digits for bias 0 when the fast path applies: 1, else 0. */
+static int
+quad_from_few_digits(const char *digits, Py_ssize_t n, int negative, int64_t exponent,
+                     npy_quad *out)
+{
+    if (n > QUAD_EXACT_DIGITS || exponent < -QUAD_EXACT_POWER
+            || exponent > QUAD_EXACT_POWER) {
+        return 0;
+    }
+    Py_ssize_t head = n < 19 ? n : 19;
+    npy_quad value = npy_quad_from_uint64(digits_value(digits, head));
+    if (n > head) {
+        /* head * 10**(n - head) + tail, all exact below 2**113 */
+        value = npy_quad_add(
+                npy_quad_mul(value, npy_quad_from_uint64(powers_of_ten[n - head])),
+                npy_quad_from_uint64(digits_value(digits + head, n - head)));
+    }
+    npy_quad power = quad_power_of_ten((int)(exponent < 0 ? -exponent : exponent));
+    value = exponent < 0 ? npy_quad_div(value, power) : npy_quad_mul(value, power);
+    *out = negative ? npy_quad_negative(value) : value;
+    return 1;
+}
+
 /* (-1)**negative * digits * 10**exponent rounded (see quad_from_ratio_biased) */
 static int
 quad_from_digits(const char *digits, Py_ssize_t n, int negative,
@@ -309,6 +372,10 @@ quad_from_digits(const char *digits, Py_ssize_t n, int negative,
     PyObject *integer = NULL, *power = NULL, *num = NULL, *den = NULL;
     PyObject *ten = NULL, *abs_exponent = NULL;
     int result = -1;
+
+    if (bias == 0 && quad_from_few_digits(digits, n, negative, exponent, out)) {
+        return 0;
+    }
 
     integer = pylong_from_digits(digits, n);
     if (integer == NULL) {
