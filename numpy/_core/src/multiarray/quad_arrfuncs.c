@@ -391,51 +391,49 @@ NPY_NO_EXPORT _PyArray_LegacyDescr QUAD_Descr = {
 static int
 QUAD_get_constant(PyArray_Descr *descr, int constant_id, void *ptr)
 {
-    npy_quad one = npy_quad_from_int64(1);
     npy_quad value;
     switch (constant_id) {
         case NPY_CONSTANT_zero:
-            value = npy_quad_from_int64(0);
+            value = npy_quad_from_words(0, 0);
             break;
         case NPY_CONSTANT_one:
-            value = one;
+            value = npy_quad_from_words(NPY_QUAD_ONE_HI, 0);
             break;
         case NPY_CONSTANT_minimum_finite:
-            value = npy_quad_negative(
-                    npy_quad_nextafter(npy_quad_inf(), npy_quad_from_int64(0)));
+            value = npy_quad_from_words(NPY_QUAD_SIGN_HI | NPY_QUAD_MAX_HI, NPY_QUAD_MAX_LO);
             break;
         case NPY_CONSTANT_maximum_finite:
-            value = npy_quad_nextafter(npy_quad_inf(), npy_quad_from_int64(0));
+            value = npy_quad_from_words(NPY_QUAD_MAX_HI, NPY_QUAD_MAX_LO);
             break;
         case NPY_CONSTANT_inf:
-            value = npy_quad_inf();
+            value = npy_quad_from_words(NPY_QUAD_PINF_HI, 0);
             break;
         case NPY_CONSTANT_nan:
-            value = npy_quad_nan();
+            value = npy_quad_from_words(NPY_QUAD_NAN_HI, 0);
             break;
         case NPY_CONSTANT_finfo_radix:
             value = npy_quad_from_int64(2);
             break;
         case NPY_CONSTANT_finfo_eps:
-            value = npy_quad_ldexp(one, -112);
+            value = npy_quad_from_words(NPY_QUAD_EPS_HI, 0);
             break;
         case NPY_CONSTANT_finfo_smallest_normal:
-            value = npy_quad_ldexp(one, -16382);
+            value = npy_quad_from_words(NPY_QUAD_TINY_HI, 0);
             break;
         case NPY_CONSTANT_finfo_smallest_subnormal:
-            value = npy_quad_ldexp(one, -16494);
+            value = npy_quad_from_words(0, 1);
             break;
         case NPY_CONSTANT_finfo_nmant:
-            *(npy_intp *)ptr = 112;
+            *(npy_intp *)ptr = NPY_QUAD_NMANT;
             return 1;
         case NPY_CONSTANT_finfo_min_exp:
-            *(npy_intp *)ptr = -16382;
+            *(npy_intp *)ptr = NPY_QUAD_MINEXP;
             return 1;
         case NPY_CONSTANT_finfo_max_exp:
-            *(npy_intp *)ptr = 16384;
+            *(npy_intp *)ptr = NPY_QUAD_MAXEXP;
             return 1;
         case NPY_CONSTANT_finfo_decimal_digits:
-            *(npy_intp *)ptr = 33;
+            *(npy_intp *)ptr = NPY_QUAD_DIG;
             return 1;
         default:
             return 0;

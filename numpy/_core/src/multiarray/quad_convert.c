@@ -893,12 +893,7 @@ quad_as_integer_ratio(npy_quad value)
     if (hi == 0 && lo == 0) {
         return Py_BuildValue("(ii)", 0, 1);
     }
-    /* lowest terms: the denominator is a power of two, so drop 2s */
-    while (exponent < 0 && (lo & 1) == 0) {
-        lo = (lo >> 1) | (hi << 63);
-        hi >>= 1;
-        exponent++;
-    }
+    /* the significand is odd: with a power of two below, in lowest terms */
     PyObject *numerator = significand_to_pylong(hi, lo);
     PyObject *one = PyLong_FromLong(1);
     PyObject *denominator = NULL, *result = NULL;

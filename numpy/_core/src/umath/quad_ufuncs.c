@@ -552,14 +552,22 @@ quad_logical_xor(npy_quad a, npy_quad b)
 }
 
 
+/*
+ * One row of a loop table: the ufunc, the element function (the method's
+ * static data, for the table's default loop), flags (reorderable: a
+ * reduction may regroup), the identity of a reduction, and a loop of its
+ * own where the row has one (NULL: the table's).
+ */
 typedef struct {
     const char *ufunc;
     void *func;
-    NPY_ARRAYMETHOD_FLAGS flags;  /* reorderable: a reduction may regroup */
+    NPY_ARRAYMETHOD_FLAGS flags;
     PyArrayMethod_GetReductionInitial *initial;
+    PyArrayMethod_StridedLoop *loop;
 } quad_loop;
 
 static const quad_loop unary_loops[] = {
+    {"square", NULL, 0, NULL, square_loop},
     {"negative", npy_quad_negative},
     {"positive", quad_positive},
     {"absolute", npy_quad_absolute},
@@ -608,6 +616,11 @@ static const quad_loop predicate_loops[] = {
 };
 
 static const quad_loop binary_loops[] = {
+    /* quad_arith.dispatch.c's loops, vectorized */
+    {"add", NULL, NPY_METH_IS_REORDERABLE, zero_initial, add_strided_loop},
+    {"subtract", NULL, 0, NULL, subtract_loop},
+    {"multiply", NULL, NPY_METH_IS_REORDERABLE, one_initial, multiply_loop},
+    {"divide", NULL, 0, NULL, divide_loop},
     {"maximum", quad_maximum, NPY_METH_IS_REORDERABLE, NULL},
     {"minimum", quad_minimum, NPY_METH_IS_REORDERABLE, NULL},
     {"fmax", npy_quad_fmax, NPY_METH_IS_REORDERABLE, NULL},
@@ -626,6 +639,14 @@ static const quad_loop binary_loops[] = {
     {"heaviside", quad_heaviside},
     {"power", npy_quad_pow},
     {"float_power", npy_quad_pow},
+};
+
+/* the gufuncs: fused multiply-adds in np.dot's order */
+static const quad_loop product_loops[] = {
+    {"matmul", NULL, 0, NULL, matmul_loop},
+    {"vecdot", NULL, 0, NULL, vecdot_loop},
+    {"matvec", NULL, 0, NULL, matvec_loop},
+    {"vecmat", NULL, 0, NULL, vecmat_loop},
 };
 
 static const quad_loop relation_loops[] = {
@@ -796,6 +817,40 @@ add_promoters(PyObject *umath, const char *ufunc_name)
 }
 
 
+/*
+ * A loop table and the shape its rows share: operand counts and DTypes,
+ * the default loop, flags every row gets, and whether operands of other
+ * types promote to quad.
+ */
+#define QUAD_COUNT(table) (sizeof(table) / sizeof(*(table)))
+
+typedef struct {
+    const quad_loop *rows;
+    size_t count;
+    int nin, nout;
+    PyArray_DTypeMeta **dtypes;
+    PyArrayMethod_StridedLoop *loop;
+    NPY_ARRAYMETHOD_FLAGS flags;
+    int promote;
+} quad_shape;
+
+
+static int
+register_table(PyObject *umath, const quad_shape *shape)
+{
+    for (size_t i = 0; i < shape->count; i++) {
+        const quad_loop *row = &shape->rows[i];
+        if (register_loop(umath, row->ufunc, shape->nin, shape->nout, shape->dtypes,
+                          row->loop != NULL ? row->loop : shape->loop, row->func,
+                          row->flags | shape->flags, row->initial) < 0
+                || (shape->promote && add_promoters(umath, row->ufunc) < 0)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
 NPY_NO_EXPORT int
 init_quad_ufuncs(PyObject *umath)
 {
@@ -808,54 +863,21 @@ init_quad_ufuncs(PyObject *umath)
     /* divmod: two in, two out; clip: three in, one out */
     PyArray_DTypeMeta *two_outputs[] = {Q, Q, Q, Q};
     const NPY_ARRAYMETHOD_FLAGS quiet = NPY_METH_NO_FLOATINGPOINT_ERRORS;
+    /* comparisons and predicates with NaN are quiet, as for the other floats */
+    const quad_shape shapes[] = {
+        {unary_loops, QUAD_COUNT(unary_loops), 1, 1, unary, unary_loop, 0, 0},
+        {predicate_loops, QUAD_COUNT(predicate_loops), 1, 1, predicate,
+         predicate_loop, quiet, 0},
+        {binary_loops, QUAD_COUNT(binary_loops), 2, 1, binary, binary_loop, 0, 1},
+        {product_loops, QUAD_COUNT(product_loops), 2, 1, binary, NULL, 0, 1},
+        {relation_loops, QUAD_COUNT(relation_loops), 2, 1, relation,
+         relation_loop, quiet, 1},
+    };
 
-    for (size_t i = 0; i < sizeof(unary_loops) / sizeof(*unary_loops); i++) {
-        if (register_loop(umath, unary_loops[i].ufunc, 1, 1, unary, unary_loop,
-                     unary_loops[i].func, 0, NULL) < 0) {
-            return -1;
-        }
-    }
-    for (size_t i = 0; i < sizeof(predicate_loops) / sizeof(*predicate_loops);
-         i++) {
-        if (register_loop(umath, predicate_loops[i].ufunc, 1, 1, predicate,
-                     predicate_loop, predicate_loops[i].func, quiet,
-                     NULL) < 0) {
-            return -1;
-        }
-    }
-    for (size_t i = 0; i < sizeof(binary_loops) / sizeof(*binary_loops); i++) {
-        const quad_loop *entry = &binary_loops[i];
-        if (register_loop(umath, entry->ufunc, 2, 1, binary, binary_loop,
-                          entry->func, entry->flags, entry->initial) < 0
-                || add_promoters(umath, entry->ufunc) < 0) {
-            return -1;
-        }
-    }
     NPY_CPU_DISPATCH_CALL(binary_strided = quad_binary_strided);
     NPY_CPU_DISPATCH_CALL(fma_row = quad_fma_row);
-    if (register_loop(umath, "add", 2, 1, binary, add_strided_loop, NULL,
-                      NPY_METH_IS_REORDERABLE, zero_initial) < 0
-            || add_promoters(umath, "add") < 0
-            || register_loop(umath, "subtract", 2, 1, binary, subtract_loop, NULL,
-                             0, NULL) < 0
-            || add_promoters(umath, "subtract") < 0
-            || register_loop(umath, "multiply", 2, 1, binary, multiply_loop, NULL,
-                             NPY_METH_IS_REORDERABLE, one_initial) < 0
-            || add_promoters(umath, "multiply") < 0
-            || register_loop(umath, "square", 1, 1, unary, square_loop, NULL, 0,
-                             NULL) < 0
-            || register_loop(umath, "divide", 2, 1, binary, divide_loop, NULL, 0,
-                             NULL) < 0
-            || add_promoters(umath, "divide") < 0) {
-        return -1;
-    }
-    for (size_t i = 0; i < sizeof(relation_loops) / sizeof(*relation_loops);
-         i++) {
-        /* comparisons with NaN are quiet, as for the other float types */
-        if (register_loop(umath, relation_loops[i].ufunc, 2, 1, relation,
-                     relation_loop, relation_loops[i].func, quiet,
-                     NULL) < 0
-                || add_promoters(umath, relation_loops[i].ufunc) < 0) {
+    for (size_t i = 0; i < QUAD_COUNT(shapes); i++) {
+        if (register_table(umath, &shapes[i]) < 0) {
             return -1;
         }
     }
@@ -864,8 +886,8 @@ init_quad_ufuncs(PyObject *umath)
             || add_promoters(umath, "divmod") < 0) {
         return -1;
     }
-    if (register_loop(umath, "clip", 3, 1, two_outputs, clip_loop, NULL,
-                      NPY_METH_NO_FLOATINGPOINT_ERRORS, NULL) < 0
+    if (register_loop(umath, "clip", 3, 1, two_outputs, clip_loop, NULL, quiet,
+                      NULL) < 0
             || add_promoters(umath, "clip") < 0) {
         return -1;
     }
@@ -885,22 +907,6 @@ init_quad_ufuncs(PyObject *umath)
             || register_loop(umath, "modf", 1, 2, binary, modf_loop, NULL,
                              quiet, NULL) < 0) {
         return -1;
-    }
-    static const struct {
-        const char *ufunc;
-        PyArrayMethod_StridedLoop *loop;
-    } products[] = {
-        {"matmul", matmul_loop},
-        {"vecdot", vecdot_loop},
-        {"matvec", matvec_loop},
-        {"vecmat", vecmat_loop},
-    };
-    for (size_t i = 0; i < sizeof(products) / sizeof(*products); i++) {
-        if (register_loop(umath, products[i].ufunc, 2, 1, binary, products[i].loop,
-                          NULL, 0, NULL) < 0
-                || add_promoters(umath, products[i].ufunc) < 0) {
-            return -1;
-        }
     }
     return 0;
 }
