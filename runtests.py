@@ -41,6 +41,7 @@ tools/patches.py (prepare / export / check). Arguments after `--` go to pytest.
 """
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -155,6 +156,20 @@ def run(cmd, env):
     return subprocess.run([str(c) for c in cmd], env=env, cwd=paths.REPO).returncode
 
 
+def run_interactive(cmd, env):
+    """Run a child that owns the terminal (gdb, cgdb, IPython, a shell, your
+    script): Ctrl-C, which the terminal sends to the whole foreground process
+    group, is the child's alone. The driver only waits: a Python handler (not
+    SIG_IGN, which exec would pass on) keeps it from raising KeyboardInterrupt
+    and killing the child, and the child starts with SIGINT's default action.
+    """
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    try:
+        return run(cmd, env)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_stock_tests(args, python, targets):
     """Record upstream's outcomes on stock NumPy; its output goes to a log file."""
     stock_site = testing.stock_numpy_site()
@@ -219,7 +234,7 @@ def run_debugger(args, python, env):
     argv = debugging.gdb_argv(python, python_args, frontend=frontend,
                               breakpoints=args.breakpoints, commands=args.gdb_ex,
                               batch=args.batch)
-    return run(argv, env)
+    return run_interactive(argv, env)
 
 
 def run_valgrind(args, profile, python, site, env):
@@ -271,13 +286,13 @@ def main(argv=None):
         env = profile.run_environment(
             testing.test_environ(venv.environ(), site, profile.name))
         if args.python is not None:
-            return run([python, *args.python], env)
+            return run_interactive([python, *args.python], env)
         if args.ipython:
             venv.ensure_package("ipython")
-            return run([python, "-m", "IPython"], env)
+            return run_interactive([python, "-m", "IPython"], env)
         if args.shell:
             print(f"numpy-dive ({profile.name}) on PYTHONPATH; exit the shell to return")
-            return run([os.environ.get("SHELL", "/bin/bash")], env)
+            return run_interactive([os.environ.get("SHELL", "/bin/bash")], env)
         if args.gdb is not None or args.cgdb is not None:
             return run_debugger(args, python, env)
         if args.valgrind is not None:

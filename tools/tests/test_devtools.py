@@ -4,6 +4,8 @@ each tool run for real on a build (gdb -batch, valgrind, callgrind)."""
 import random
 import shutil
 import struct
+import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -365,3 +367,38 @@ class TestHeavy:
         for row in rows:
             rate = float(row.split("|")[1].split("%")[0])
             assert rate >= 80, row
+
+
+# A script that takes Ctrl-C as gdb or IPython would: it says so, and goes on.
+SURVIVES_SIGINT = """
+import signal, sys, time
+got = []
+signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+print("ready", flush=True)
+deadline = time.monotonic() + 60
+while not got and time.monotonic() < deadline:
+    time.sleep(0.05)
+time.sleep(0.5)     # the driver must not kill it after a grace period either
+print("got SIGINT, still running" if got else "no SIGINT", flush=True)
+"""
+
+
+@pytest.mark.slow
+class TestInteractiveChildren:
+    def test_ctrl_c_reaches_the_child_alone(self, tmp_path):
+        # as a terminal does: SIGINT to the driver's whole process group
+        script = tmp_path / "survivor.py"
+        script.write_text(SURVIVES_SIGINT)
+        with subprocess.Popen(
+                [sys.executable, str(REPO / "runtests.py"), "--no-build", "--python",
+                 str(script)], stdout=subprocess.PIPE, text=True, cwd=REPO,
+                start_new_session=True) as driver:
+            try:
+                assert driver.stdout.readline().strip() == "ready"
+                os.killpg(driver.pid, signal.SIGINT)
+                rest = driver.stdout.read()
+                assert driver.wait(timeout=60) == 0
+            finally:
+                if driver.poll() is None:
+                    os.killpg(driver.pid, signal.SIGKILL)
+        assert "got SIGINT, still running" in rest
