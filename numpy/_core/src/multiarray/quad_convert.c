@@ -419,20 +419,42 @@ quad_from_digits(const char *digits, Py_ssize_t n, int negative,
 }
 
 
+/*
+ * A decimal number as the text writes it (decimal_lex): its sign, and
+ * either a special value or digits[0:ndigits] * 10**exponent, the digits
+ * without leading or trailing zeros (none at all for zero).
+ */
+typedef struct {
+    int negative;
+    enum { DECIMAL_DIGITS, DECIMAL_INFINITY, DECIMAL_NAN } kind;
+    char *digits;       /* PyMem_Malloc'd, NUL-free */
+    Py_ssize_t ndigits;
+    int64_t exponent;
+} decimal_number;
+
+
+/*
+ * The lexer: Python's float() syntax (surrounding space, a sign, "inf",
+ * "infinity", "nan", digits with single underscores between them, a point,
+ * an exponent). Returns 0 with *failed set for text that is not a number,
+ * -1 on error; number->digits is the caller's to free either way.
+ */
 static int
-parse_decimal(const char *text, npy_quad *out, int *failed)
+decimal_lex(const char *text, decimal_number *number, int *failed)
 {
     const char *s = text;
-    int negative = 0;
-    int result = -1;
-    char *digits = NULL;
 
     *failed = 0;
+    number->negative = 0;
+    number->kind = DECIMAL_DIGITS;
+    number->digits = NULL;
+    number->ndigits = 0;
+    number->exponent = 0;
     while (Py_ISSPACE(*s)) {
         s++;
     }
     if (*s == '+' || *s == '-') {
-        negative = (*s == '-');
+        number->negative = (*s == '-');
         s++;
     }
     const char *end = s + strlen(s);
@@ -440,48 +462,35 @@ parse_decimal(const char *text, npy_quad *out, int *failed)
         end--;
     }
     Py_ssize_t length = end - s;
-    char *body = PyMem_Malloc(length + 1);
-    if (body == NULL) {
+    /* the digits, and after them the body's copy (NUL-terminated) */
+    number->digits = PyMem_Malloc(2 * length + 3);
+    if (number->digits == NULL) {
         PyErr_NoMemory();
         return -1;
     }
+    char *body = number->digits + length + 1;
     memcpy(body, s, length);
     body[length] = '\0';
 
     if (match_word(body, "inf") || match_word(body, "infinity")) {
-        *out = npy_quad_inf();
-        if (negative) {
-            *out = npy_quad_negative(*out);
-        }
-        result = 0;
-        goto finish;
+        number->kind = DECIMAL_INFINITY;
+        return 0;
     }
     if (match_word(body, "nan")) {
-        *out = npy_quad_nan();
-        if (negative) {
-            *out = npy_quad_negative(*out);
-        }
-        result = 0;
-        goto finish;
-    }
-
-    digits = PyMem_Malloc(length + 2);
-    if (digits == NULL) {
-        PyErr_NoMemory();
-        goto finish;
+        number->kind = DECIMAL_NAN;
+        return 0;
     }
     Py_ssize_t ndigits = 0;
     const char *p = body;
-    int int_count = scan_digits(&p, digits, &ndigits);
+    int int_count = scan_digits(&p, number->digits, &ndigits);
     int frac_count = 0;
     if (*p == '.') {
         p++;
-        frac_count = scan_digits(&p, digits, &ndigits);
+        frac_count = scan_digits(&p, number->digits, &ndigits);
     }
     if (int_count + frac_count == 0) {
         *failed = 1;
-        result = 0;
-        goto finish;
+        return 0;
     }
     /* exponent digits beyond the ninth only push further past the bounds */
     int64_t exponent = 0;
@@ -493,10 +502,10 @@ parse_decimal(const char *text, npy_quad *out, int *failed)
             p++;
         }
         const char *exponent_start = p;
-        if (scan_digits(&p, NULL, &ndigits) == 0) {
+        Py_ssize_t unused = 0;
+        if (scan_digits(&p, NULL, &unused) == 0) {
             *failed = 1;
-            result = 0;
-            goto finish;
+            return 0;
         }
         for (const char *e = exponent_start; e < p; e++) {
             if (*e != '_' && exponent < 1000000000) {
@@ -509,44 +518,56 @@ parse_decimal(const char *text, npy_quad *out, int *failed)
     }
     if (*p != '\0') {
         *failed = 1;
-        result = 0;
-        goto finish;
+        return 0;
     }
     exponent -= frac_count;
 
     /* strip leading zeros; trailing ones move into the exponent */
     Py_ssize_t first = 0;
-    while (first < ndigits && digits[first] == '0') {
+    while (first < ndigits && number->digits[first] == '0') {
         first++;
     }
-    while (ndigits > first && digits[ndigits - 1] == '0') {
+    while (ndigits > first && number->digits[ndigits - 1] == '0') {
         ndigits--;
         exponent++;
     }
-    Py_ssize_t significant = ndigits - first;
+    memmove(number->digits, number->digits + first, ndigits - first);
+    number->ndigits = ndigits - first;
+    number->exponent = exponent;
+    return 0;
+}
+
+
+/* The quad nearest to a lexed number (ties to even); 0, or -1 on error. */
+static int
+decimal_to_quad(decimal_number *number, npy_quad *out)
+{
+    int negative = number->negative;
+    char *digits = number->digits;
+    Py_ssize_t significant = number->ndigits;
+    int64_t exponent = number->exponent;
+
+    if (number->kind != DECIMAL_DIGITS) {
+        *out = number->kind == DECIMAL_INFINITY ? npy_quad_inf() : npy_quad_nan();
+        *out = negative ? npy_quad_negative(*out) : *out;
+        return 0;
+    }
     if (significant == 0) {
         *out = npy_quad_from_double(negative ? -0.0 : 0.0);
-        result = 0;
-        goto finish;
+        return 0;
     }
     /* the value lies in [10**(significant-1+exponent), 10**(significant+exponent)) */
     if (significant - 1 + exponent > QUAD_DECIMAL_EXPONENT_MAX) {
         *out = npy_quad_inf();
-        if (negative) {
-            *out = npy_quad_negative(*out);
-        }
-        result = 0;
-        goto finish;
+        *out = negative ? npy_quad_negative(*out) : *out;
+        return 0;
     }
     if (significant + exponent < QUAD_DECIMAL_EXPONENT_MIN) {
         *out = npy_quad_from_double(negative ? -0.0 : 0.0);
-        result = 0;
-        goto finish;
+        return 0;
     }
     if (significant <= QUAD_DIGITS_KEPT) {
-        result = quad_from_digits(digits + first, significant, negative,
-                                  exponent, 0, out);
-        goto finish;
+        return quad_from_digits(digits, significant, negative, exponent, 0, out);
     }
     /*
      * Many digits: the value lies in the open interval (T, T + 1) * 10**e
@@ -555,39 +576,44 @@ parse_decimal(const char *text, npy_quad *out, int *failed)
      * nearly always round alike, to the answer; only when a rounding
      * boundary falls inside do all the digits take part.
      */
-    {
-        Py_ssize_t dropped = significant - QUAD_DIGITS_KEPT;
-        npy_quad low, high;
-        char *last = digits + first + QUAD_DIGITS_KEPT - 1;
-        if (quad_from_digits(digits + first, QUAD_DIGITS_KEPT, negative,
-                             exponent + dropped, 1, &low) < 0) {
-            goto finish;
-        }
-        /* T + 1, in place: T is followed by a nonzero digit, so T < 99...9 */
-        char saved[QUAD_DIGITS_KEPT];
-        memcpy(saved, digits + first, QUAD_DIGITS_KEPT);
-        char *d = last;
-        while (*d == '9') {
-            *d-- = '0';
-        }
-        (*d)++;
-        result = quad_from_digits(digits + first, QUAD_DIGITS_KEPT, negative,
-                                  exponent + dropped, -1, &high);
-        memcpy(digits + first, saved, QUAD_DIGITS_KEPT);
-        if (result < 0) {
-            goto finish;
-        }
-        if (memcmp(&low, &high, sizeof(low)) == 0) {
-            *out = low;
-        }
-        else {
-            result = quad_from_digits(digits + first, significant, negative,
-                                      exponent, 0, out);
-        }
+    Py_ssize_t dropped = significant - QUAD_DIGITS_KEPT;
+    npy_quad low, high;
+    if (quad_from_digits(digits, QUAD_DIGITS_KEPT, negative, exponent + dropped, 1,
+                         &low) < 0) {
+        return -1;
     }
-  finish:
-    PyMem_Free(body);
-    PyMem_Free(digits);
+    /* T + 1, in place: T is followed by a nonzero digit, so T < 99...9 */
+    char saved[QUAD_DIGITS_KEPT];
+    memcpy(saved, digits, QUAD_DIGITS_KEPT);
+    char *d = digits + QUAD_DIGITS_KEPT - 1;
+    while (*d == '9') {
+        *d-- = '0';
+    }
+    (*d)++;
+    int result = quad_from_digits(digits, QUAD_DIGITS_KEPT, negative,
+                                  exponent + dropped, -1, &high);
+    memcpy(digits, saved, QUAD_DIGITS_KEPT);
+    if (result < 0) {
+        return -1;
+    }
+    if (memcmp(&low, &high, sizeof(low)) == 0) {
+        *out = low;
+        return 0;
+    }
+    return quad_from_digits(digits, significant, negative, exponent, 0, out);
+}
+
+
+/* text -> quad: lexed, then converted; *failed for text that is no number */
+static int
+parse_decimal(const char *text, npy_quad *out, int *failed)
+{
+    decimal_number number;
+    int result = decimal_lex(text, &number, failed);
+    if (result == 0 && !*failed) {
+        result = decimal_to_quad(&number, out);
+    }
+    PyMem_Free(number.digits);
     return result;
 }
 
