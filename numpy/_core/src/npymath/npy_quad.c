@@ -96,13 +96,7 @@ round_pack(u128 sig, int sticky, npy_int64 exp2, int mant, int bias,
     u128 kept, bits;
     int round_bit, rest;
 
-    /* Far outside any format's range; the clamp keeps the int64 maths exact */
-    if (exp2 > (1 << 20)) {
-        exp2 = 1 << 20;
-    }
-    else if (exp2 < -(1 << 20)) {
-        exp2 = -(1 << 20);
-    }
+    exp2 = clamp_exponent(exp2);
     lead = exp2 + n - 1;
     if (lead > bias) {
         *flags |= FLAG_OVERFLOW;

@@ -39,7 +39,7 @@ static npy_quad
 exp_out_of_range(int negative)
 {
     return npy_quad_from_significand(0, (npy_uint64)1 << 63, 0, 1,
-                                     negative ? -(1 << 20) : (1 << 20));
+                                     negative ? -EXPONENT_CLAMP : EXPONENT_CLAMP);
 }
 
 
@@ -1031,10 +1031,8 @@ npy_quad_pow(npy_quad x, npy_quad y)
     ax.neg = 0;
     if (ax.m == XQ_ONE_M && integral && my < ((u128)(EXP_BIAS + 31) << MANT_BITS)) {
         /* (+-2**n)**y = 2**(n*y) exactly: no inexact underflow */
-        npy_int64 power = (npy_int64)ax.e * npy_quad_to_int64(y);
-        power = power > (1 << 20) ? (1 << 20)
-                : (power < -(1 << 20) ? -(1 << 20) : power);
-        npy_quad result = npy_quad_ldexp(quad_one(), (int)power);
+        npy_quad result = npy_quad_ldexp(
+                quad_one(), (int)clamp_exponent((npy_int64)ax.e * npy_quad_to_int64(y)));
         return negative ? npy_quad_negative(result) : result;
     }
     npy_uint64 L[4];

@@ -36,6 +36,20 @@ __extension__ typedef __int128 i128;
 #define DEFAULT_NAN (INF_BITS | QUIET_BIT)
 #endif
 
+/*
+ * Binary exponents beyond +-2**20 are as far outside binary128's range as
+ * any (the result overflows or underflows alike): clamped to that bound,
+ * sums and products of exponents stay exact in 64-bit integers.
+ */
+#define EXPONENT_CLAMP (1 << 20)
+
+static inline npy_int64
+clamp_exponent(npy_int64 exp2)
+{
+    return exp2 > EXPONENT_CLAMP ? EXPONENT_CLAMP
+                                 : (exp2 < -EXPONENT_CLAMP ? -EXPONENT_CLAMP : exp2);
+}
+
 /* memcpy keeps the native byte order and is free after optimisation */
 static inline u128
 get_bits(npy_quad q)

@@ -244,8 +244,8 @@ ldexp_loop(PyArrayMethod_Context *context, char *const args[],
             memcpy(&narrow, ip2, sizeof(narrow));
             exponent = narrow;
         }
-        exponent = exponent > (1 << 20) ? (1 << 20)
-                   : (exponent < -(1 << 20) ? -(1 << 20) : exponent);
+        /* to an int: npy_quad_ldexp clamps whatever is beyond the range */
+        exponent = exponent > INT_MAX ? INT_MAX : (exponent < INT_MIN ? INT_MIN : exponent);
         quad_store(op1, npy_quad_ldexp(quad_load(ip1), (int)exponent));
     }
     return 0;
