@@ -149,7 +149,11 @@ def parse_args(argv):
 
     parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
                         help="extra arguments for pytest, after --")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.batch and args.cgdb is not None:
+        parser.error("--batch runs gdb without a terminal interface, which is what "
+                     "cgdb is: use --batch with --gdb")
+    return args
 
 
 def run(cmd, env):
