@@ -9,14 +9,12 @@ binary128 values, each case timed in turn, best of ROUNDS, in ns per element
 (per multiply-add for matmul). The issue's target is a ratio of at most 0.5
 against numpy-quaddtype for add, multiply, divide, sum, dot and matmul.
 """
-import argparse
-import os
 import sys
 import tempfile
 import timeit
 
 import numpy as np
-from quad_math_ratios import DEFAULT_PEER, N, ROUNDS, Peer, full_precision_values
+from quad_math_ratios import N, ROUNDS, full_precision_values, peer_python, start_peer
 
 MATMUL = 200
 # name: (code on x, y, out; what one time is divided by)
@@ -44,21 +42,13 @@ def local_time(code, x):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--peer-python", default=DEFAULT_PEER,
-                        help="a Python with stock NumPy 2.4.6 and numpy-quaddtype 1.0")
-    args = parser.parse_args(argv)
+    python = peer_python(argv, __doc__)
     values = full_precision_values(0.5, 2, seed=0)
     inputs = dict.fromkeys(CASES, values)
     longdouble = values.astype(np.longdouble)
     with tempfile.TemporaryDirectory() as directory:
-        peer = None
-        if os.path.exists(args.peer_python):
-            peer = Peer(args.peer_python, inputs, directory,
-                        {name: code for name, (code, _) in CASES.items()})
-        else:
-            print(f"no {args.peer_python}: numpy-quaddtype's column is empty")
+        peer = start_peer(python, inputs, directory,
+                          {name: code for name, (code, _) in CASES.items()})
         print(f"numpy {np.__version__}, {N} elements, best of {ROUNDS}, ns per element")
         print(f"{'operation':<38} {'fork':>7} {'quaddtype':>10} {'ratio':>6} "
               f"{'longdouble':>11}")

@@ -117,6 +117,23 @@ class Peer:
         self.process.wait()
 
 
+def peer_python(argv, description):
+    """The --peer-python option of a ratio script (its --help: `description`)."""
+    parser = argparse.ArgumentParser(description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--peer-python", default=DEFAULT_PEER,
+                        help="a Python with stock NumPy 2.4.6 and numpy-quaddtype 1.0")
+    return parser.parse_args(argv).peer_python
+
+
+def start_peer(python, inputs, directory, cases):
+    """The Peer on `python`, or None (said on stdout) when there is none."""
+    if os.path.exists(python):
+        return Peer(python, inputs, directory, cases)
+    print(f"no {python}: numpy-quaddtype's column is empty")
+    return None
+
+
 def fork_time(name, x):
     out = np.empty_like(x)
     code = compile(CASES[name][0], name, "exec")
@@ -125,20 +142,12 @@ def fork_time(name, x):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--peer-python", default=DEFAULT_PEER,
-                        help="a Python with stock NumPy 2.4.6 and numpy-quaddtype 1.0")
-    args = parser.parse_args(argv)
+    python = peer_python(argv, __doc__)
     inputs = {name: full_precision_values(*interval, seed=i)
               for i, (name, (_, interval)) in enumerate(CASES.items())}
     with tempfile.TemporaryDirectory() as directory:
-        peer = None
-        if os.path.exists(args.peer_python):
-            peer = Peer(args.peer_python, inputs, directory,
-                        {name: code for name, (code, _) in CASES.items()})
-        else:
-            print(f"no {args.peer_python}: the fork's times alone")
+        peer = start_peer(python, inputs, directory,
+                          {name: code for name, (code, _) in CASES.items()})
         print(f"numpy {np.__version__}, {N} elements, best of {ROUNDS}, ns per element")
         print(f"{'function':<22} {'fork':>8} {'quaddtype':>10} {'ratio':>7}")
         over = []

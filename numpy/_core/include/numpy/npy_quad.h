@@ -184,6 +184,9 @@ npy_quad npy_quad_fmod(npy_quad x, npy_quad y);
  * zeros, inf and NaN results and flags); returns the floor quotient.
  */
 npy_quad npy_quad_divmod(npy_quad x, npy_quad y, npy_quad *mod);
+/* its two halves: Python's x // y and x % y (npy_floor_divide, npy_remainder) */
+npy_quad npy_quad_floor_divide(npy_quad x, npy_quad y);
+npy_quad npy_quad_remainder(npy_quad x, npy_quad y);
 
 /* C99 semantics; ldexp rounds (subnormal results) with the flags */
 npy_quad npy_quad_ldexp(npy_quad x, int exp);

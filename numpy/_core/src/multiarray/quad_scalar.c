@@ -198,28 +198,12 @@ quadtype_##name(PyObject *a, PyObject *b)                                  \
     return quad_result(npymath_op(x, y), "scalar " #name);                 \
 }
 
-/* Python's // and %, as float64's scalars and the ufuncs have them */
-static npy_quad
-quad_floor_quotient(npy_quad x, npy_quad y)
-{
-    npy_quad modulo;
-    return npy_quad_divmod(x, y, &modulo);
-}
-
-static npy_quad
-quad_modulo(npy_quad x, npy_quad y)
-{
-    npy_quad modulo;
-    npy_quad_divmod(x, y, &modulo);
-    return modulo;
-}
-
 QUAD_BINARY_OP(add, npy_quad_add, nb_add)
 QUAD_BINARY_OP(subtract, npy_quad_sub, nb_subtract)
 QUAD_BINARY_OP(multiply, npy_quad_mul, nb_multiply)
 QUAD_BINARY_OP(divide, npy_quad_div, nb_true_divide)
-QUAD_BINARY_OP(floor_divide, quad_floor_quotient, nb_floor_divide)
-QUAD_BINARY_OP(remainder, quad_modulo, nb_remainder)
+QUAD_BINARY_OP(floor_divide, npy_quad_floor_divide, nb_floor_divide)
+QUAD_BINARY_OP(remainder, npy_quad_remainder, nb_remainder)
 
 #undef QUAD_BINARY_OP
 

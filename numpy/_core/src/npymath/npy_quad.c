@@ -1053,6 +1053,21 @@ npy_quad_divmod(npy_quad a, npy_quad b, npy_quad *modulus)
 }
 
 npy_quad
+npy_quad_floor_divide(npy_quad a, npy_quad b)
+{
+    npy_quad modulus;
+    return npy_quad_divmod(a, b, &modulus);
+}
+
+npy_quad
+npy_quad_remainder(npy_quad a, npy_quad b)
+{
+    npy_quad modulus;
+    npy_quad_divmod(a, b, &modulus);
+    return modulus;
+}
+
+npy_quad
 npy_quad_ldexp(npy_quad x, int exp)
 {
     u128 u = get_bits(x), mag = u & ABS_MASK, sig;

@@ -148,7 +148,12 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
 }
 
 
-/* + - * and / take the dispatched loop, which vectorizes */
+/*
+ * The operations of quad_arith.dispatch.c, as the loops' static data: its
+ * loop vectorizes + - * and /.
+ */
+static const int arithmetic_ops[] = {QUAD_ADD, QUAD_SUBTRACT, QUAD_MULTIPLY, QUAD_DIVIDE};
+
 static int
 arithmetic(int op, char *const args[], npy_intp const dimensions[],
            npy_intp const steps[])
@@ -159,12 +164,14 @@ arithmetic(int op, char *const args[], npy_intp const dimensions[],
 }
 
 
+/* - * and /: the operation is the method's static data */
 static int
-multiply_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
-              npy_intp const dimensions[], npy_intp const steps[],
-              NpyAuxData *NPY_UNUSED(auxdata))
+arithmetic_loop(PyArrayMethod_Context *context, char *const args[],
+                npy_intp const dimensions[], npy_intp const steps[],
+                NpyAuxData *NPY_UNUSED(auxdata))
 {
-    return arithmetic(QUAD_MULTIPLY, args, dimensions, steps);
+    return arithmetic(*(const int *)context->method->static_data, args, dimensions,
+                      steps);
 }
 
 
@@ -177,24 +184,6 @@ square_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
     binary_strided(QUAD_MULTIPLY, args[0], steps[0], args[0], steps[0], args[1], steps[1],
                    dimensions[0]);
     return 0;
-}
-
-
-static int
-divide_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
-            npy_intp const dimensions[], npy_intp const steps[],
-            NpyAuxData *NPY_UNUSED(auxdata))
-{
-    return arithmetic(QUAD_DIVIDE, args, dimensions, steps);
-}
-
-
-static int
-subtract_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
-              npy_intp const dimensions[], npy_intp const steps[],
-              NpyAuxData *NPY_UNUSED(auxdata))
-{
-    return arithmetic(QUAD_SUBTRACT, args, dimensions, steps);
 }
 
 
@@ -373,11 +362,16 @@ vecdot_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
 /*
  * matvec, (m,n),(n)->(m), and vecmat, (n),(n,m)->(m): out[j] is the sum of
  * v[k] * a[k-th product of output j], the rows of products walked along j.
+ * The static data says whether the vector comes first (vecmat).
  */
+static const int vector_first_of[] = {0, 1};
+
 static int
-vector_matrix_loop(char *const args[], npy_intp const dimensions[],
-                   npy_intp const steps[], int vector_first)
+vector_matrix_loop(PyArrayMethod_Context *context, char *const args[],
+                   npy_intp const dimensions[], npy_intp const steps[],
+                   NpyAuxData *NPY_UNUSED(auxdata))
 {
+    int vector_first = *(const int *)context->method->static_data;
     int v_arg = vector_first ? 0 : 1, a_arg = 1 - v_arg;
     npy_intp m = vector_first ? dimensions[2] : dimensions[1];
     npy_intp n = vector_first ? dimensions[1] : dimensions[2];
@@ -393,24 +387,6 @@ vector_matrix_loop(char *const args[], npy_intp const dimensions[],
     }
     PyMem_RawFree(acc);
     return 0;
-}
-
-
-static int
-matvec_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
-            npy_intp const dimensions[], npy_intp const steps[],
-            NpyAuxData *NPY_UNUSED(auxdata))
-{
-    return vector_matrix_loop(args, dimensions, steps, 0);
-}
-
-
-static int
-vecmat_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
-            npy_intp const dimensions[], npy_intp const steps[],
-            NpyAuxData *NPY_UNUSED(auxdata))
-{
-    return vector_matrix_loop(args, dimensions, steps, 1);
 }
 
 
@@ -496,21 +472,6 @@ static npy_quad
 quad_minimum(npy_quad a, npy_quad b)
 {
     return (npy_quad_isnan(a) || npy_quad_le(a, b)) ? a : b;
-}
-
-static npy_quad
-quad_floor_divide(npy_quad a, npy_quad b)
-{
-    npy_quad mod;
-    return npy_quad_divmod(a, b, &mod);
-}
-
-static npy_quad
-quad_remainder(npy_quad a, npy_quad b)
-{
-    npy_quad mod;
-    npy_quad_divmod(a, b, &mod);
-    return mod;
 }
 
 /* 0 for x < 0, h0 for x == 0, 1 for x > 0, NaN for NaN: as for float64 */
@@ -618,9 +579,10 @@ static const quad_loop predicate_loops[] = {
 static const quad_loop binary_loops[] = {
     /* quad_arith.dispatch.c's loops, vectorized */
     {"add", NULL, NPY_METH_IS_REORDERABLE, zero_initial, add_strided_loop},
-    {"subtract", NULL, 0, NULL, subtract_loop},
-    {"multiply", NULL, NPY_METH_IS_REORDERABLE, one_initial, multiply_loop},
-    {"divide", NULL, 0, NULL, divide_loop},
+    {"subtract", (void *)&arithmetic_ops[QUAD_SUBTRACT], 0, NULL, arithmetic_loop},
+    {"multiply", (void *)&arithmetic_ops[QUAD_MULTIPLY], NPY_METH_IS_REORDERABLE,
+     one_initial, arithmetic_loop},
+    {"divide", (void *)&arithmetic_ops[QUAD_DIVIDE], 0, NULL, arithmetic_loop},
     {"maximum", quad_maximum, NPY_METH_IS_REORDERABLE, NULL},
     {"minimum", quad_minimum, NPY_METH_IS_REORDERABLE, NULL},
     {"fmax", npy_quad_fmax, NPY_METH_IS_REORDERABLE, NULL},
@@ -628,8 +590,8 @@ static const quad_loop binary_loops[] = {
     {"copysign", npy_quad_copysign},
     {"nextafter", npy_quad_nextafter},
     {"fmod", npy_quad_fmod},
-    {"floor_divide", quad_floor_divide},
-    {"remainder", quad_remainder},
+    {"floor_divide", npy_quad_floor_divide},
+    {"remainder", npy_quad_remainder},
     {"arctan2", npy_quad_atan2},
     {"hypot", npy_quad_hypot},
     {"logaddexp", npy_quad_logaddexp, NPY_METH_IS_REORDERABLE,
@@ -645,8 +607,8 @@ static const quad_loop binary_loops[] = {
 static const quad_loop product_loops[] = {
     {"matmul", NULL, 0, NULL, matmul_loop},
     {"vecdot", NULL, 0, NULL, vecdot_loop},
-    {"matvec", NULL, 0, NULL, matvec_loop},
-    {"vecmat", NULL, 0, NULL, vecmat_loop},
+    {"matvec", (void *)&vector_first_of[0], 0, NULL, vector_matrix_loop},
+    {"vecmat", (void *)&vector_first_of[1], 0, NULL, vector_matrix_loop},
 };
 
 static const quad_loop relation_loops[] = {
