@@ -325,7 +325,8 @@ quad_power_of_ten(int k)
 {
     npy_quad power = npy_quad_from_uint64(powers_of_ten[k < 19 ? k : 19]);
     for (k -= 19; k > 0; k -= 19) {
-        power = npy_quad_mul(power, npy_quad_from_uint64(powers_of_ten[k < 19 ? k : 19]));
+        power = npy_quad_mul(power,
+                             npy_quad_from_uint64(powers_of_ten[k < 19 ? k : 19]));
     }
     return power;
 }
@@ -969,12 +970,16 @@ quad_hash(npy_quad value, PyObject *self)
         return Npy_HashDouble(self, npy_quad_to_double(value));
     }
     npy_quad_to_significand(value, &hi, &lo, &exponent);
-    unsigned __int128 significand = ((unsigned __int128)hi << 64) | lo;
-    npy_uint64 reduced = (npy_uint64)(significand % QUAD_HASH_MODULUS);
+    /*
+     * Modulo the Mersenne prime 2**61 - 1, 2**61 is 1: 2**64 is 8 (hi has
+     * at most 49 bits), and multiplying by 2**power rotates 61 bits.
+     */
+    npy_uint64 reduced = ((hi << 3) + lo % QUAD_HASH_MODULUS) % QUAD_HASH_MODULUS;
     int power = (int)(((exponent % QUAD_HASH_BITS) + QUAD_HASH_BITS)
                       % QUAD_HASH_BITS);
-    unsigned __int128 product = (unsigned __int128)reduced << power;
-    Py_hash_t hash = (Py_hash_t)(npy_uint64)(product % QUAD_HASH_MODULUS);
+    reduced = ((reduced << power) & QUAD_HASH_MODULUS) |
+              (reduced >> (QUAD_HASH_BITS - power));
+    Py_hash_t hash = (Py_hash_t)reduced;
     if (npy_quad_signbit(value)) {
         hash = -hash;
     }

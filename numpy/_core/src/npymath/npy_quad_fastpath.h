@@ -22,7 +22,7 @@
 static inline u128
 wide_significand(u128 u)
 {
-    return ((u & FRAC_MASK) | MIN_NORMAL) << 3;
+    return u128_shl(u128_or(u128_and(u, FRAC_MASK), MIN_NORMAL), 3);
 }
 
 /*
@@ -34,17 +34,20 @@ wide_significand(u128 u)
 static inline int
 round_wide(u128 sign, int e, u128 m, u128 *result)
 {
-    unsigned int low = (unsigned int)m & 7;
-    m >>= 3;
-    m += low > 4 || (low == 4 && (m & 1));
-    if (m >> (MANT_BITS + 1)) {
-        m >>= 1;
+    unsigned int low = (unsigned int)u128_lo(m) & 7;
+    m = u128_shr(m, 3);
+    m = u128_add(m,
+                 u128_from64(low > 4 ||
+                             (low == 4 && u128_nonzero(u128_and(m, u128_from64(1))))));
+    if (u128_nonzero(u128_shr(m, MANT_BITS + 1))) {
+        m = u128_shr(m, 1);
         e++;
     }
     if (e >= 0x7fff) {
         return 0;
     }
-    *result = sign | ((u128)e << MANT_BITS) | (m & FRAC_MASK);
+    *result = u128_or(u128_or(sign, u128_shl(u128_from_i64(e), MANT_BITS)),
+                      u128_and(m, FRAC_MASK));
     return 1;
 }
 
@@ -60,19 +63,23 @@ round_wide(u128 sign, int e, u128 m, u128 *result)
 static inline int
 add_normals(u128 a, u128 b, u128 *result)
 {
-    u128 swap = (u128)0 - (u128)((a & ABS_MASK) < (b & ABS_MASK));
-    u128 exchange = (a ^ b) & swap;
-    a ^= exchange;
-    b ^= exchange;
-    int ea = (int)((a & ABS_MASK) >> MANT_BITS), eb = (int)((b & ABS_MASK) >> MANT_BITS);
+    u128 swap = u128_neg(
+            u128_from64(u128_lt(u128_and(a, ABS_MASK), u128_and(b, ABS_MASK))));
+    u128 exchange = u128_and(u128_xor(a, b), swap);
+    a = u128_xor(a, exchange);
+    b = u128_xor(b, exchange);
+    int ea = (int)u128_lo(u128_shr(u128_and(a, ABS_MASK), MANT_BITS)),
+        eb = (int)u128_lo(u128_shr(u128_and(b, ABS_MASK), MANT_BITS));
     if (eb == 0 || ea == 0x7fff) {
         return 0;
     }
     u128 ma = wide_significand(a), mb = wide_significand(b);
     int d = ea - eb < MANT_BITS + 4 ? ea - eb : MANT_BITS + 4;
-    mb = (mb >> d) | ((mb & (((u128)1 << d) - 1)) != 0);
-    u128 negate = (u128)0 - (u128)(((a ^ b) & SIGN_BIT) != 0);
-    u128 m = ma + ((mb ^ negate) - negate);
+    mb = u128_or(u128_shr(mb, d),
+                 u128_from64(u128_nonzero(u128_and(mb, u128_mask(d)))));
+    u128 negate =
+            u128_neg(u128_from64(u128_nonzero(u128_and(u128_xor(a, b), SIGN_BIT))));
+    u128 m = u128_add(ma, u128_sub(u128_xor(mb, negate), negate));
     int length = bitlen128(m);
     if (length == 0) {
         return 0;   /* an exact zero: its sign follows the rounding rules */
@@ -84,8 +91,8 @@ add_normals(u128 a, u128 b, u128 *result)
     if (e < 1) {
         return 0;
     }
-    m = (m >> carry) | (m & (u128)carry);
-    return round_wide(a & SIGN_BIT, e, m << shift, result);
+    m = u128_or(u128_shr(m, carry), u128_and(m, u128_from_i64(carry)));
+    return round_wide(u128_and(a, SIGN_BIT), e, u128_shl(m, shift), result);
 }
 
 /*
@@ -96,26 +103,31 @@ add_normals(u128 a, u128 b, u128 *result)
 static inline int
 mul_normals(u128 a, u128 b, u128 *result)
 {
-    int ea = (int)((a & ABS_MASK) >> MANT_BITS), eb = (int)((b & ABS_MASK) >> MANT_BITS);
+    int ea = (int)u128_lo(u128_shr(u128_and(a, ABS_MASK), MANT_BITS)),
+        eb = (int)u128_lo(u128_shr(u128_and(b, ABS_MASK), MANT_BITS));
     if (ea == 0 || eb == 0 || ea == 0x7fff || eb == 0x7fff) {
         return 0;
     }
-    u128 ma = (a & FRAC_MASK) | MIN_NORMAL, mb = (b & FRAC_MASK) | MIN_NORMAL;
-    npy_uint64 a0 = (npy_uint64)ma, a1 = (npy_uint64)(ma >> 64);
-    npy_uint64 b0 = (npy_uint64)mb, b1 = (npy_uint64)(mb >> 64);
-    u128 low = (u128)a0 * b0, middle = (u128)a0 * b1 + (u128)a1 * b0;
-    u128 carry = (low >> 64) + (npy_uint64)middle;
-    u128 hi = (u128)a1 * b1 + (middle >> 64) + (carry >> 64);
-    u128 lo = ((u128)(npy_uint64)carry << 64) | (npy_uint64)low;
+    u128 ma = u128_or(u128_and(a, FRAC_MASK), MIN_NORMAL),
+         mb = u128_or(u128_and(b, FRAC_MASK), MIN_NORMAL);
+    npy_uint64 a0 = u128_lo(ma), a1 = u128_hi(ma);
+    npy_uint64 b0 = u128_lo(mb), b1 = u128_hi(mb);
+    u128 low = u128_mul64(a0, b0),
+         middle = u128_add(u128_mul64(a0, b1), u128_mul64(a1, b0));
+    u128 carry = u128_add(u128_shr(low, 64), u128_from64(u128_lo(middle)));
+    u128 hi = u128_add(u128_add(u128_mul64(a1, b1), u128_shr(middle, 64)),
+                       u128_shr(carry, 64));
+    u128 lo = u128_or(u128_shl(u128_from64(u128_lo(carry)), 64),
+                      u128_from64(u128_lo(low)));
     /* the product has 225 or 226 bits: hi holds the top 97 or 98 */
-    int longer = (int)(hi >> 97);
+    int longer = (int)u128_lo(u128_shr(hi, 97));
     int e = ea + eb - EXP_BIAS + longer, cut = MANT_BITS - 3 + longer;
     if (e < 1) {
         return 0;
     }
-    u128 m = (hi << (128 - cut)) | (lo >> cut);
-    m |= (lo & (((u128)1 << cut) - 1)) != 0;
-    return round_wide((a ^ b) & SIGN_BIT, e, m, result);
+    u128 m = u128_or(u128_shl(hi, 128 - cut), u128_shr(lo, cut));
+    m = u128_or(m, u128_from64(u128_nonzero(u128_and(lo, u128_mask(cut)))));
+    return round_wide(u128_and(u128_xor(a, b), SIGN_BIT), e, m, result);
 }
 
 #endif  /* NUMPY_CORE_SRC_NPYMATH_NPY_QUAD_FASTPATH_H_ */

@@ -27,12 +27,12 @@
 #include <math.h>
 
 /* |x| below 2**-120: exp(x) and cosh(x) round to 1, expm1(x) etc. to x */
-#define TINY_BITS       ((u128)(EXP_BIAS - 120) << MANT_BITS)
+#define TINY_BITS       u128_shl(u128_from64(EXP_BIAS - 120), MANT_BITS)
 /* |x| at or beyond 2**14: exp overflows or underflows; 2**15 for exp2 */
-#define HUGE_EXP_BITS   ((u128)(EXP_BIAS + 14) << MANT_BITS)
-#define HUGE_EXP2_BITS  ((u128)(EXP_BIAS + 15) << MANT_BITS)
+#define HUGE_EXP_BITS   u128_shl(u128_from64(EXP_BIAS + 14), MANT_BITS)
+#define HUGE_EXP2_BITS  u128_shl(u128_from64(EXP_BIAS + 15), MANT_BITS)
 /* the top bits of sqrt(2) * 2**127: y at or above is halved for log */
-#define SQRT2_M         U128(0xb504f333f9de6484u, 0x597d89b3754abe9fu)
+#define SQRT2_M         u128_make(0xb504f333f9de6484u, 0x597d89b3754abe9fu)
 
 /* +inf with overflow, or +0 with underflow */
 static npy_quad
@@ -60,13 +60,13 @@ NPY_FINLINE npy_int64
 split_integer(const npy_uint64 *value, int n, int point, int negative,
               npy_uint64 *fraction, int nwords)
 {
-    npy_int64 k = (npy_int64)(npy_uint64)bits_at(value, n, point);
+    npy_int64 k = (npy_int64)u128_lo(bits_at(value, n, point));
     int low = point - 64 * nwords, any = 0;
     for (int i = 0; i < nwords; i += 2) {      /* nwords is even */
         u128 pair = bits_at(value, n, low + 64 * i);
-        fraction[i] = (npy_uint64)pair;
-        fraction[i + 1] = (npy_uint64)(pair >> 64);
-        any |= pair != 0;
+        fraction[i] = u128_lo(pair);
+        fraction[i + 1] = u128_hi(pair);
+        any |= u128_nonzero(pair);
     }
     if (negative) {
         int sticky = words_any_below(value, n, low);
@@ -92,7 +92,7 @@ split_integer(const npy_uint64 *value, int n, int point, int negative,
 NPY_FINLINE npy_int64
 exp_reduce(xq x, int base2, npy_uint64 *fraction, int nwords)
 {
-    npy_uint64 m[2] = {(npy_uint64)x.m, (npy_uint64)(x.m >> 64)};
+    npy_uint64 m[2] = {u128_lo(x.m), u128_hi(x.m)};
     npy_uint64 product[8];
     if (base2) {
         /* x * 2**14 = m * 2**(e - 113) */
@@ -114,7 +114,7 @@ exp_reduce_fixed(xq x, int base2, u128 *f)
 {
     npy_uint64 words[2];
     npy_int64 k = exp_reduce(x, base2, words, 2);
-    *f = U128(words[1], words[0]);
+    *f = u128_make(words[1], words[0]);
     return k;
 }
 
@@ -130,7 +130,7 @@ static xq
 exp_of_reduced(npy_int64 k, u128 f)
 {
     u128 rho = umulhi(f, ln2_fixed);
-    u128 er = XQ_ONE_M + (umulhi(expm1_ratio(rho, 0), rho) >> 14);
+    u128 er = u128_add(XQ_ONE_M, u128_shr(umulhi(expm1_ratio(rho, 0), rho), 14));
     xq result = {er, 0, 0};
     xq t1 = {exp_t1[(k >> 7) & 127], 0, 0};
     xq t2 = {exp_t2[k & 127], 0, 0};
@@ -184,7 +184,7 @@ expm1_small(xq x)
 static xq
 expm1_xq(xq x)
 {
-    if (x.e < -1 || (x.e == -1 && x.m < xq_ln2.m)) {
+    if (x.e < -1 || (x.e == -1 && u128_lt(x.m, xq_ln2.m))) {
         /* |x| < ln2 */
         if (!x.neg || x.e < -15) {
             return expm1_small(x);
@@ -204,18 +204,18 @@ expm1_xq(xq x)
 static int
 exp_special(npy_quad x, u128 huge_bits, npy_quad *result)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    int negative = (int)(u >> 127);
-    if (mag > INF_BITS) {
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    int negative = (int)u128_lo(u128_shr(u, 127));
+    if (u128_gt(mag, INF_BITS)) {
         *result = nan_argument(x);
     }
-    else if (mag == INF_BITS) {
+    else if (u128_eq(mag, INF_BITS)) {
         *result = negative ? quad_signed_zero(0) : x;
     }
-    else if (mag < TINY_BITS) {
+    else if (u128_lt(mag, TINY_BITS)) {
         *result = quad_one();
     }
-    else if (mag >= huge_bits) {
+    else if (u128_ge(mag, huge_bits)) {
         *result = exp_out_of_range(negative);
     }
     else {
@@ -251,19 +251,19 @@ npy_quad_exp2(npy_quad x)
 npy_quad
 npy_quad_expm1(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    int negative = (int)(u >> 127);
-    if (mag >= INF_BITS) {
-        if (mag > INF_BITS) {
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    int negative = (int)u128_lo(u128_shr(u, 127));
+    if (u128_ge(mag, INF_BITS)) {
+        if (u128_gt(mag, INF_BITS)) {
             return nan_argument(x);
         }
-        return negative ? from_bits(SIGN_BIT | ONE_BITS) : x;
+        return negative ? from_bits(u128_or(SIGN_BIT, ONE_BITS)) : x;
     }
-    if (mag < TINY_BITS) {
+    if (u128_lt(mag, TINY_BITS)) {
         /* x + x*x/2 rounds to x; through xq for underflow on subnormals */
-        return mag == 0 ? x : xq_to_quad(xq_from_quad(x));
+        return u128_is_zero(mag) ? x : xq_to_quad(xq_from_quad(x));
     }
-    if (mag >= HUGE_EXP_BITS) {
+    if (u128_ge(mag, HUGE_EXP_BITS)) {
         return negative ? xq_to_quad(xq_negate(xq_one))
                         : exp_out_of_range(0);
     }
@@ -338,7 +338,7 @@ log_scaled(int E, const npy_uint64 *Y)
     if (E == 0) {
         return result;
     }
-    xq e = xq_make(E < 0, (u128)(E < 0 ? -E : E), 0);
+    xq e = xq_make(E < 0, u128_from_i64(E < 0 ? -E : E), 0);
     return xq_add(xq_mul(e, xq_ln2), result);
 }
 
@@ -349,11 +349,11 @@ log_scaled(int E, const npy_uint64 *Y)
 static int
 log_split(xq x, npy_uint64 *Y)
 {
-    int halve = x.m >= SQRT2_M;
+    int halve = u128_ge(x.m, SQRT2_M);
     int shift = 63 - halve;
-    Y[0] = (npy_uint64)x.m << shift;
-    Y[1] = (npy_uint64)(x.m >> (64 - shift));
-    Y[2] = (npy_uint64)(x.m >> (128 - shift));
+    Y[0] = u128_lo(x.m) << shift;
+    Y[1] = u128_lo(u128_shr(x.m, 64 - shift));
+    Y[2] = u128_lo(u128_shr(x.m, 128 - shift));
     Y[3] = 0;
     return x.e + halve;
 }
@@ -371,35 +371,36 @@ log_xq(xq x)
 static xq
 log1p_xq(xq u)
 {
-    if (u.m == 0 || u.e < -15) {
+    if (u128_is_zero(u.m) || u.e < -15) {
         return log1p_series(u);
     }
     if (u.e >= 60) {
         return log_xq(xq_add(u, xq_one));
     }
     /* Z = (1 + u) * 2**190, exact: u = m * 2**(e - 127), e >= -15 */
-    npy_uint64 m[2] = {(npy_uint64)u.m, (npy_uint64)(u.m >> 64)};
+    npy_uint64 m[2] = {u128_lo(u.m), u128_hi(u.m)};
     npy_uint64 U[4], Z[4] = {0, 0, (npy_uint64)1 << 62, 0};
     for (int i = 0; i < 4; i++) {
-        U[i] = (npy_uint64)bits_at(m, 2, 64 * i - (u.e + 63));
+        U[i] = u128_lo(bits_at(m, 2, 64 * i - (u.e + 63)));
     }
     if (u.neg) {
         words_negate(U, 4);
     }
     npy_uint64 carry = 0;
     for (int i = 0; i < 4; i++) {
-        u128 t = (u128)Z[i] + U[i] + carry;
-        Z[i] = (npy_uint64)t;
-        carry = (npy_uint64)(t >> 64);
+        u128 t = u128_add(u128_add(u128_from64(Z[i]), u128_from64(U[i])),
+                          u128_from64(carry));
+        Z[i] = u128_lo(t);
+        carry = u128_hi(t);
     }
     /* 1 + u = 2**E * Y / 2**190, Y / 2**190 in [0.707, 1.414) */
     int E = words_bitlen(Z, 4) - 191;
-    if (bits_at(Z, 4, E + 63) >= SQRT2_M) {
+    if (u128_ge(bits_at(Z, 4, E + 63), SQRT2_M)) {
         E++;
     }
     npy_uint64 Y[4];
     for (int i = 0; i < 4; i++) {
-        Y[i] = (npy_uint64)bits_at(Z, 4, 64 * i + E);
+        Y[i] = u128_lo(bits_at(Z, 4, 64 * i + E));
     }
     return log_scaled(E, Y);
 }
@@ -411,20 +412,20 @@ log1p_xq(xq u)
 static int
 log_special(npy_quad x, npy_quad *result)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag > INF_BITS) {
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_gt(mag, INF_BITS)) {
         *result = nan_argument(x);
     }
-    else if (mag == 0) {
+    else if (u128_is_zero(mag)) {
         *result = pole(1);
     }
-    else if (u >> 127) {
+    else if (u128_nonzero(u128_shr(u, 127))) {
         *result = invalid_result();
     }
-    else if (mag == INF_BITS) {
+    else if (u128_eq(mag, INF_BITS)) {
         *result = x;
     }
-    else if (u == ONE_BITS) {
+    else if (u128_eq(u, ONE_BITS)) {
         *result = quad_signed_zero(0);
     }
     else {
@@ -453,7 +454,7 @@ npy_quad_log2(npy_quad x)
     npy_uint64 Y[4];
     int E = log_split(xq_from_quad(x), Y);
     xq log2_y = xq_mul(log_of_mantissa(Y), xq_inv_ln2);
-    return xq_to_quad(xq_add(xq_make(E < 0, (u128)(E < 0 ? -E : E), 0),
+    return xq_to_quad(xq_add(xq_make(E < 0, u128_from_i64(E < 0 ? -E : E), 0),
                              log2_y));
 }
 
@@ -470,17 +471,17 @@ npy_quad_log10(npy_quad x)
 npy_quad
 npy_quad_log1p(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag > INF_BITS) {
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_gt(mag, INF_BITS)) {
         return nan_argument(x);
     }
-    if (u == (SIGN_BIT | ONE_BITS)) {
+    if (u128_eq(u, u128_or(SIGN_BIT, ONE_BITS))) {
         return pole(1);
     }
-    if ((u >> 127) && mag > ONE_BITS) {
+    if (u128_nonzero(u128_shr(u, 127)) && u128_gt(mag, ONE_BITS)) {
         return invalid_result();
     }
-    if (mag == INF_BITS || mag == 0) {
+    if (u128_eq(mag, INF_BITS) || u128_is_zero(mag)) {
         return x;
     }
     return xq_to_quad(log1p_xq(xq_from_quad(x)));
@@ -494,27 +495,27 @@ npy_quad_log1p(npy_quad x)
  */
 
 /* |x| above 2**6: tanh(x) rounds to +-1, sinh(x) and cosh(x) to e**|x|/2 */
-#define HYPERBOLIC_BIG_BITS  ((u128)(EXP_BIAS + 6) << MANT_BITS)
+#define HYPERBOLIC_BIG_BITS  u128_shl(u128_from64(EXP_BIAS + 6), MANT_BITS)
 
 npy_quad
 npy_quad_sinh(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    int negative = (int)(u >> 127);
-    if (mag >= INF_BITS || mag == 0) {
-        return mag > INF_BITS ? nan_argument(x) : x;
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    int negative = (int)u128_lo(u128_shr(u, 127));
+    if (u128_ge(mag, INF_BITS) || u128_is_zero(mag)) {
+        return u128_gt(mag, INF_BITS) ? nan_argument(x) : x;
     }
-    if (mag < TINY_BITS) {
+    if (u128_lt(mag, TINY_BITS)) {
         return xq_to_quad(xq_from_quad(x));
     }
-    if (mag >= HUGE_EXP_BITS) {
+    if (u128_ge(mag, HUGE_EXP_BITS)) {
         return negative ? npy_quad_negative(exp_out_of_range(0))
                         : exp_out_of_range(0);
     }
     xq a = xq_from_quad(x);
     a.neg = 0;
     xq result;
-    if (mag >= HYPERBOLIC_BIG_BITS) {
+    if (u128_ge(mag, HYPERBOLIC_BIG_BITS)) {
         result = xq_ldexp(exp_xq(a), -1);
     }
     else {
@@ -529,20 +530,20 @@ npy_quad_sinh(npy_quad x)
 npy_quad
 npy_quad_cosh(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag >= INF_BITS) {
-        return mag > INF_BITS ? nan_argument(x) : from_bits(INF_BITS);
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_ge(mag, INF_BITS)) {
+        return u128_gt(mag, INF_BITS) ? nan_argument(x) : from_bits(INF_BITS);
     }
-    if (mag < TINY_BITS) {
+    if (u128_lt(mag, TINY_BITS)) {
         return quad_one();
     }
-    if (mag >= HUGE_EXP_BITS) {
+    if (u128_ge(mag, HUGE_EXP_BITS)) {
         return exp_out_of_range(0);
     }
     xq a = xq_from_quad(x);
     a.neg = 0;
     xq e = exp_xq(a);
-    if (mag < HYPERBOLIC_BIG_BITS) {
+    if (u128_lt(mag, HYPERBOLIC_BIG_BITS)) {
         e = xq_add(e, xq_recip(e));
     }
     return xq_to_quad(xq_ldexp(e, -1));
@@ -551,16 +552,16 @@ npy_quad_cosh(npy_quad x)
 npy_quad
 npy_quad_tanh(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    int negative = (int)(u >> 127);
-    if (mag > INF_BITS || mag == 0) {
-        return mag > INF_BITS ? nan_argument(x) : x;
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    int negative = (int)u128_lo(u128_shr(u, 127));
+    if (u128_gt(mag, INF_BITS) || u128_is_zero(mag)) {
+        return u128_gt(mag, INF_BITS) ? nan_argument(x) : x;
     }
-    if (mag < TINY_BITS) {
+    if (u128_lt(mag, TINY_BITS)) {
         return xq_to_quad(xq_from_quad(x));
     }
-    if (mag >= HYPERBOLIC_BIG_BITS) {
-        return from_bits((negative ? SIGN_BIT : 0) | ONE_BITS);
+    if (u128_ge(mag, HYPERBOLIC_BIG_BITS)) {
+        return from_bits(u128_or(negative ? SIGN_BIT : u128_from64(0), ONE_BITS));
     }
     /* E / (E + 2) with E = expm1(2|x|) */
     xq a = xq_ldexp(xq_from_quad(x), 1);
@@ -572,23 +573,23 @@ npy_quad_tanh(npy_quad x)
 }
 
 /* |x| at or above 2**64: asinh(x) = log(2|x|), acosh(x) = log(2x) */
-#define ASINH_BIG_BITS  ((u128)(EXP_BIAS + 64) << MANT_BITS)
+#define ASINH_BIG_BITS  u128_shl(u128_from64(EXP_BIAS + 64), MANT_BITS)
 
 npy_quad
 npy_quad_asinh(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag >= INF_BITS || mag == 0) {
-        return mag > INF_BITS ? nan_argument(x) : x;
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_ge(mag, INF_BITS) || u128_is_zero(mag)) {
+        return u128_gt(mag, INF_BITS) ? nan_argument(x) : x;
     }
-    if (mag < TINY_BITS) {
+    if (u128_lt(mag, TINY_BITS)) {
         return xq_to_quad(xq_from_quad(x));
     }
     xq a = xq_from_quad(x);
     int negative = a.neg;
     a.neg = 0;
     xq result;
-    if (mag >= ASINH_BIG_BITS) {
+    if (u128_ge(mag, ASINH_BIG_BITS)) {
         result = log_xq(xq_ldexp(a, 1));
     }
     else {
@@ -604,21 +605,21 @@ npy_quad_asinh(npy_quad x)
 npy_quad
 npy_quad_acosh(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag > INF_BITS) {
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_gt(mag, INF_BITS)) {
         return nan_argument(x);
     }
-    if ((u >> 127) || mag < ONE_BITS) {
+    if (u128_nonzero(u128_shr(u, 127)) || u128_lt(mag, ONE_BITS)) {
         return invalid_result();
     }
-    if (mag == INF_BITS) {
+    if (u128_eq(mag, INF_BITS)) {
         return x;
     }
-    if (mag == ONE_BITS) {
+    if (u128_eq(mag, ONE_BITS)) {
         return quad_signed_zero(0);
     }
     xq a = xq_from_quad(x);
-    if (mag >= ASINH_BIG_BITS) {
+    if (u128_ge(mag, ASINH_BIG_BITS)) {
         return xq_to_quad(log_xq(xq_ldexp(a, 1)));
     }
     /* log1p(d + sqrt(d * (2 + d))), d = x - 1 (exact near 1) */
@@ -630,19 +631,19 @@ npy_quad_acosh(npy_quad x)
 npy_quad
 npy_quad_atanh(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    int negative = (int)(u >> 127);
-    if (mag > INF_BITS) {
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    int negative = (int)u128_lo(u128_shr(u, 127));
+    if (u128_gt(mag, INF_BITS)) {
         return nan_argument(x);
     }
-    if (mag > ONE_BITS) {
+    if (u128_gt(mag, ONE_BITS)) {
         return invalid_result();
     }
-    if (mag == ONE_BITS) {
+    if (u128_eq(mag, ONE_BITS)) {
         return pole(negative);
     }
-    if (mag < TINY_BITS) {
-        return mag == 0 ? x : xq_to_quad(xq_from_quad(x));
+    if (u128_lt(mag, TINY_BITS)) {
+        return u128_is_zero(mag) ? x : xq_to_quad(xq_from_quad(x));
     }
     /* log1p(2|x| / (1 - |x|)) / 2; 1 - |x| is exact from |x| >= 1/2 on */
     xq a = xq_from_quad(x);
@@ -668,15 +669,15 @@ npy_quad_atanh(npy_quad x)
 npy_quad
 npy_quad_cbrt(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag >= INF_BITS || mag == 0) {
-        return mag > INF_BITS ? nan_argument(x) : x;
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_ge(mag, INF_BITS) || u128_is_zero(mag)) {
+        return u128_gt(mag, INF_BITS) ? nan_argument(x) : x;
     }
     xq a = xq_from_quad(x);
     int q = a.e >= 0 ? a.e / 3 : -((-a.e + 2) / 3);
     int remainder = a.e - 3 * q;
     /* b = m * 2**(remainder - 127), and B = b * 2**156 */
-    double y0 = cbrt(ldexp((double)(npy_uint64)(a.m >> 64), remainder - 63));
+    double y0 = cbrt(ldexp((double)u128_hi(a.m), remainder - 63));
     npy_uint64 y0_int = (npy_uint64)ldexp(y0, 52);      /* exact: y0 < 2 */
     npy_uint64 y0_words[1] = {y0_int}, square[2], cube[3];
     words_mul(y0_words, 1, y0_words, 1, square);
@@ -684,27 +685,28 @@ npy_quad_cbrt(npy_quad x)
     npy_uint64 b_words[3] = {0, 0, 0};
     int shift = remainder + 29;                         /* B = m << shift */
     for (int i = 0; i < 3; i++) {
-        npy_uint64 m_words[2] = {(npy_uint64)a.m, (npy_uint64)(a.m >> 64)};
-        b_words[i] = (npy_uint64)bits_at(m_words, 2, 64 * i - shift);
+        npy_uint64 m_words[2] = {u128_lo(a.m), u128_hi(a.m)};
+        b_words[i] = u128_lo(bits_at(m_words, 2, 64 * i - shift));
     }
     /* B - y0**3, small: the top word cancels */
     npy_uint64 diff[3];
     npy_uint64 borrow = 0;
     for (int i = 0; i < 3; i++) {
-        u128 t = (u128)b_words[i] - cube[i] - borrow;
-        diff[i] = (npy_uint64)t;
-        borrow = (npy_uint64)(t >> 64) & 1;
+        u128 t = u128_sub(u128_sub(u128_from64(b_words[i]), u128_from64(cube[i])),
+                          u128_from64(borrow));
+        diff[i] = u128_lo(t);
+        borrow = u128_hi(t) & 1;
     }
     int negative = (npy_int64)diff[2] < 0;
     if (negative) {
         words_negate(diff, 3);
     }
-    xq y = xq_make(0, y0_int, -52);
+    xq y = xq_make(0, u128_from64(y0_int), -52);
     if (words_bitlen(diff, 3) != 0) {
         xq d = xq_div(xq_from_words(negative, diff, 3, 0),
                       xq_from_words(0, cube, 3, 0));
-        xq correction = xq_sub(xq_div(d, xq_make(0, 3, 0)),
-                               xq_div(xq_mul(d, d), xq_make(0, 9, 0)));
+        xq correction = xq_sub(xq_div(d, xq_make(0, u128_from64(3), 0)),
+                               xq_div(xq_mul(d, d), xq_make(0, u128_from64(9), 0)));
         y = xq_add(y, xq_mul(y, correction));
     }
     y.e += q;
@@ -715,15 +717,15 @@ npy_quad_cbrt(npy_quad x)
 npy_quad
 npy_quad_hypot(npy_quad x, npy_quad y)
 {
-    u128 ux = get_bits(x) & ABS_MASK, uy = get_bits(y) & ABS_MASK;
-    if (ux == INF_BITS || uy == INF_BITS) {
+    u128 ux = u128_and(get_bits(x), ABS_MASK), uy = u128_and(get_bits(y), ABS_MASK);
+    if (u128_eq(ux, INF_BITS) || u128_eq(uy, INF_BITS)) {
         /* an infinite operand wins over NaN (Annex F), but a signalling one */
         if (is_snan_bits(ux) || is_snan_bits(uy)) {
             npy_set_floatstatus_invalid();
         }
         return from_bits(INF_BITS);
     }
-    if (ux > INF_BITS || uy > INF_BITS) {
+    if (u128_gt(ux, INF_BITS) || u128_gt(uy, INF_BITS)) {
         return from_bits(nan_result(get_bits(x), get_bits(y)));
     }
     xq a = xq_from_quad(from_bits(ux)), b = xq_from_quad(from_bits(uy));
@@ -759,11 +761,11 @@ static xw
 log_wide(xw s)
 {
     /* s = 2**E * y, Y = y * 2**255 with y in [0.707, 1.414) */
-    int halve = U128(s.w[3], s.w[2]) >= SQRT2_M;
+    int halve = u128_ge(u128_make(s.w[3], s.w[2]), SQRT2_M);
     int E = s.e + halve;
     npy_uint64 Y[4];
     for (int i = 0; i < 4; i++) {
-        Y[i] = (npy_uint64)bits_at(s.w, 4, 64 * i + halve);
+        Y[i] = u128_lo(bits_at(s.w, 4, 64 * i + halve));
     }
     int j1 = (int)(Y[3] >> 56);
     npy_uint64 i1 = log_i1[j1 - 90], i2;
@@ -809,18 +811,18 @@ log_add_exp(npy_quad a, npy_quad b, int base2)
     if (is_nan_bits(ua) || is_nan_bits(ub)) {
         return from_bits(nan_result(ua, ub));
     }
-    if (ua == ub && (ua & ABS_MASK) == INF_BITS) {
+    if (u128_eq(ua, ub) && u128_eq(u128_and(ua, ABS_MASK), INF_BITS)) {
         return a;       /* both +inf or both -inf */
     }
     int a_high = npy_quad_ge(a, b);
     npy_quad high = a_high ? a : b, low = a_high ? b : a;
-    if ((get_bits(high) & ABS_MASK) == INF_BITS
-            || (get_bits(low) & ABS_MASK) == INF_BITS) {
+    if (u128_eq(u128_and(get_bits(high), ABS_MASK), INF_BITS)
+            || u128_eq(u128_and(get_bits(low), ABS_MASK), INF_BITS)) {
         return high;    /* +inf, or the finite one beside -inf */
     }
     xq h = xq_from_quad(high), l = xq_from_quad(low);
     xq d = xq_sub(h, l);
-    if (d.m != 0 && d.e >= 14) {
+    if (u128_nonzero(d.m) && d.e >= 14) {
         /* base**-d < 2**-16384: below half the smallest subnormal */
         return high;
     }
@@ -830,7 +832,7 @@ log_add_exp(npy_quad a, npy_quad b, int base2)
         term = xq_mul(term, xq_inv_ln2);
     }
     xq result = xq_add(h, term);
-    if (h.neg && h.m != 0 && (result.m == 0 || result.e < h.e - 4)) {
+    if (h.neg && u128_nonzero(h.m) && (u128_is_zero(result.m) || result.e < h.e - 4)) {
         xw sum = xw_add(exp_wide(h, base2), exp_wide(l, base2));
         xw wide = log_wide(sum);
         return xw_to_quad(base2 ? xw_mul(wide, xw_inv_ln2) : wide);
@@ -854,9 +856,9 @@ npy_quad_logaddexp2(npy_quad a, npy_quad b)
 static npy_quad
 scale_by(npy_quad x, xq c)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag >= INF_BITS || mag == 0) {
-        return mag > INF_BITS ? nan_argument(x) : x;
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_ge(mag, INF_BITS) || u128_is_zero(mag)) {
+        return u128_gt(mag, INF_BITS) ? nan_argument(x) : x;
     }
     return xq_to_quad(xq_mul(xq_from_quad(x), c));
 }
@@ -901,34 +903,40 @@ log2_wide(xq x, npy_uint64 *L, int *exp2)
     /* Q = 1 - r2/2 + r2**2 * tail with 255 fraction bits */
     npy_uint64 Q[4] = {0, 0, 0, (npy_uint64)1 << 63}, half_r2[4], tail_words[4];
     for (int i = 0; i < 4; i++) {
-        half_r2[i] = (npy_uint64)bits_at(r2, 4, 64 * i - 33);  /* r2/2 * 2**255 */
+        half_r2[i] = u128_lo(bits_at(r2, 4, 64 * i - 33));  /* r2/2 * 2**255 */
     }
     xq r2_xq = xq_from_words(negative, r2, 4, -221);
     u128 rho = bits_at(r2, 4, 221 - 14 - 128);
     xq tail = xq_mul(xq_mul(r2_xq, r2_xq),
                      xq_make(0, POLY_EVAL(log1p_tail_poly, rho, !negative), -127));
-    npy_uint64 tail_m[2] = {(npy_uint64)tail.m, (npy_uint64)(tail.m >> 64)};
+    npy_uint64 tail_m[2] = {u128_lo(tail.m), u128_hi(tail.m)};
     for (int i = 0; i < 4; i++) {
         /* tail = m * 2**(e - 127): times 2**255 is m << (e + 128) */
-        tail_words[i] = tail.m == 0 ? 0
-                : (npy_uint64)bits_at(tail_m, 2, 64 * i - (tail.e + 128));
+        tail_words[i] = u128_is_zero(tail.m) ? 0
+                : u128_lo(bits_at(tail_m, 2, 64 * i - (tail.e + 128)));
     }
     if (negative) {
         /* Q = 1 + |r2|/2 + tail */
         npy_uint64 carry = 0;
         for (int i = 0; i < 4; i++) {
-            u128 t = (u128)Q[i] + half_r2[i] + tail_words[i] + carry;
-            Q[i] = (npy_uint64)t;
-            carry = (npy_uint64)(t >> 64);
+            u128 t = u128_add(
+                    u128_add(u128_add(u128_from64(Q[i]), u128_from64(half_r2[i])),
+                             u128_from64(tail_words[i])),
+                    u128_from64(carry));
+            Q[i] = u128_lo(t);
+            carry = u128_hi(t);
         }
     }
     else {
         /* Q = 1 - r2/2 + tail: the tail is positive, below r2/2 */
         npy_int64 borrow = 0;
         for (int i = 0; i < 4; i++) {
-            i128 t = (i128)Q[i] - half_r2[i] + tail_words[i] + borrow;
-            Q[i] = (npy_uint64)t;
-            borrow = (npy_int64)(t >> 64);
+            u128 t = u128_add(u128_add(u128_sub(u128_from64(Q[i]),
+                                                u128_from64(half_r2[i])),
+                                       u128_from64(tail_words[i])),
+                              u128_from_i64(borrow));
+            Q[i] = u128_lo(t);
+            borrow = (npy_int64)u128_hi(t);     /* t >> 64, t signed */
         }
     }
     /* M = Q / ln2 with 254 fraction bits, then p = |r2| * M */
@@ -940,7 +948,7 @@ log2_wide(xq x, npy_uint64 *L, int *exp2)
         /* log2(x) = log2(1 + r2) alone */
         int length = words_bitlen(p, 8);
         for (int i = 0; i < 4; i++) {
-            L[i] = (npy_uint64)bits_at(p, 8, length - 256 + 64 * i);
+            L[i] = u128_lo(bits_at(p, 8, length - 256 + 64 * i));
         }
         *exp2 = length - 256 - 475;
         return negative;
@@ -949,19 +957,23 @@ log2_wide(xq x, npy_uint64 *L, int *exp2)
     npy_uint64 S[4], p_fixed[4];
     npy_uint64 e_word = (npy_uint64)(npy_int64)E;
     for (int i = 0; i < 4; i++) {
-        p_fixed[i] = (npy_uint64)bits_at(p, 8, 475 - 240 + 64 * i);
+        p_fixed[i] = u128_lo(bits_at(p, 8, 475 - 240 + 64 * i));
     }
     if (negative) {
         words_negate(p_fixed, 4);
     }
-    u128 carry = 0;
+    u128 carry = u128_from64(0);
     for (int i = 0; i < 4; i++) {
         /* E * 2**240 sits in word 3, bits 48 up (sign-extended) */
         npy_uint64 e_part = i == 3 ? e_word << 48 : 0;
-        u128 t = (u128)log2_l1_fixed[j1 - 90][i] + log2_l2_fixed[j2 + 128][i]
-                 + p_fixed[i] + e_part + carry;
-        S[i] = (npy_uint64)t;
-        carry = t >> 64;
+        u128 t = u128_add(
+                u128_add(u128_add(u128_add(u128_from64(log2_l1_fixed[j1 - 90][i]),
+                                           u128_from64(log2_l2_fixed[j2 + 128][i])),
+                                  u128_from64(p_fixed[i])),
+                         u128_from64(e_part)),
+                carry);
+        S[i] = u128_lo(t);
+        carry = u128_shr(t, 64);
     }
     int sum_negative = (npy_int64)S[3] < 0;
     if (sum_negative) {
@@ -981,7 +993,8 @@ zero_or_inf(int negative, int infinite, int pole_flag)
     if (infinite && pole_flag) {
         npy_set_floatstatus_divbyzero();
     }
-    return from_bits((negative ? SIGN_BIT : 0) | (infinite ? INF_BITS : 0));
+    return from_bits(u128_or(negative ? SIGN_BIT : u128_from64(0),
+                             infinite ? INF_BITS : u128_from64(0)));
 }
 
 /*
@@ -993,53 +1006,57 @@ npy_quad
 npy_quad_pow(npy_quad x, npy_quad y)
 {
     u128 ux = get_bits(x), uy = get_bits(y);
-    u128 mx = ux & ABS_MASK, my = uy & ABS_MASK;
-    int x_negative = (int)(ux >> 127), y_negative = (int)(uy >> 127);
+    u128 mx = u128_and(ux, ABS_MASK), my = u128_and(uy, ABS_MASK);
+    int x_negative = (int)u128_lo(u128_shr(ux, 127)),
+        y_negative = (int)u128_lo(u128_shr(uy, 127));
 
-    if (my == 0 || ux == ONE_BITS) {
+    if (u128_is_zero(my) || u128_eq(ux, ONE_BITS)) {
         /* pow(x, +-0) = pow(1, y) = 1, even for NaN (signalling ones aside) */
         if (is_snan_bits(ux) || is_snan_bits(uy)) {
             npy_set_floatstatus_invalid();
         }
         return quad_one();
     }
-    if (mx > INF_BITS || my > INF_BITS) {
+    if (u128_gt(mx, INF_BITS) || u128_gt(my, INF_BITS)) {
         return from_bits(nan_result(ux, uy));
     }
-    if (my == INF_BITS) {
-        if (mx == ONE_BITS) {
+    if (u128_eq(my, INF_BITS)) {
+        if (u128_eq(mx, ONE_BITS)) {
             return quad_one();              /* pow(-1, +-inf) */
         }
         /* |x| < 1 with +inf, or |x| > 1 with -inf, is +0 */
-        return zero_or_inf(0, (mx > ONE_BITS) != y_negative, 0);
+        return zero_or_inf(0, (u128_gt(mx, ONE_BITS)) != y_negative, 0);
     }
     /* y is finite and nonzero from here on */
     int integral = npy_quad_eq(npy_quad_trunc(y), y);
-    int odd = integral && my < ((u128)(EXP_BIAS + 113) << MANT_BITS)
-              && !npy_quad_eq(npy_quad_trunc(npy_quad_ldexp(y, -1)),
-                              npy_quad_ldexp(y, -1));
+    int odd =
+            integral &&
+            u128_lt(my, u128_shl(u128_from_i64(EXP_BIAS + 113), MANT_BITS)) &&
+            !npy_quad_eq(npy_quad_trunc(npy_quad_ldexp(y, -1)), npy_quad_ldexp(y, -1));
     int negative = x_negative && odd;
-    if (mx == 0 || mx == INF_BITS) {
+    if (u128_is_zero(mx) || u128_eq(mx, INF_BITS)) {
         /* 0**y: inf for y < 0 (a pole), 0 for y > 0; inf**y the reverse */
-        int infinite = (mx == 0) == y_negative;
-        return zero_or_inf(negative, infinite, mx == 0);
+        int infinite = (u128_is_zero(mx)) == y_negative;
+        return zero_or_inf(negative, infinite, u128_is_zero(mx));
     }
     if (x_negative && !integral) {
         return invalid_result();
     }
     xq ax = xq_from_quad(x), yq = xq_from_quad(y);
     ax.neg = 0;
-    if (ax.m == XQ_ONE_M && integral && my < ((u128)(EXP_BIAS + 31) << MANT_BITS)) {
+    if (u128_eq(ax.m, XQ_ONE_M) && integral &&
+        u128_lt(my, u128_shl(u128_from_i64(EXP_BIAS + 31), MANT_BITS))) {
         /* (+-2**n)**y = 2**(n*y) exactly: no inexact underflow */
         npy_quad result = npy_quad_ldexp(
-                quad_one(), (int)clamp_exponent((npy_int64)ax.e * npy_quad_to_int64(y)));
+                quad_one(),
+                (int)clamp_exponent((npy_int64)ax.e * npy_quad_to_int64(y)));
         return negative ? npy_quad_negative(result) : result;
     }
     npy_uint64 L[4];
     int l_exp2;
     int l_negative = log2_wide(ax, L, &l_exp2);
     /* z * 2**14 = y * log2|x| * 2**14 = (m_y * L) * 2**(e_y - 127 + l_exp2 + 14) */
-    npy_uint64 m[2] = {(npy_uint64)yq.m, (npy_uint64)(yq.m >> 64)};
+    npy_uint64 m[2] = {u128_lo(yq.m), u128_hi(yq.m)};
     npy_uint64 product[6];
     words_mul(m, 2, L, 4, product);
     int point = 127 - yq.e - l_exp2 - 14;
@@ -1055,7 +1072,7 @@ npy_quad_pow(npy_quad x, npy_quad y)
     }
     npy_uint64 f[2];
     npy_int64 k = split_integer(product, 6, point, z_negative, f, 2);
-    xq result = exp_of_reduced(k, U128(f[1], f[0]));
+    xq result = exp_of_reduced(k, u128_make(f[1], f[0]));
     result.neg = negative;
     return xq_to_quad(result);
 }

@@ -23,7 +23,7 @@
 #include "npy_quad_math_tables.h"
 
 /* |x| below 2**-60: sin(x) and tan(x) round to x, cos(x) to 1 */
-#define TRIG_TINY_BITS  ((u128)(EXP_BIAS - 60) << MANT_BITS)
+#define TRIG_TINY_BITS  u128_shl(u128_from64(EXP_BIAS - 60), MANT_BITS)
 /* the words of 2/pi multiplied with x's significand */
 #define REDUCTION_WORDS 10
 /* sin_poly and cos_poly have the same length */
@@ -47,16 +47,16 @@ trig_reduce_with(xq x, xq *r, int words, int fraction_words, int checked)
     for (int i = 0; i < words; i++) {
         window[words - 1 - i] = two_over_pi[first + i];
     }
-    npy_uint64 m[2] = {(npy_uint64)x.m, (npy_uint64)(x.m >> 64)};
+    npy_uint64 m[2] = {u128_lo(x.m), u128_hi(x.m)};
     npy_uint64 product[REDUCTION_WORDS + 2];
     words_mul(m, 2, window, words, product);
     /* the binary point of the product */
     int point = 64 * (first + words) + 127 - x.e;
-    int n = (int)(npy_uint64)bits_at(product, words + 2, point) & 3;
+    int n = (int)u128_lo(bits_at(product, words + 2, point)) & 3;
     npy_uint64 fraction[FRACTION_WORDS];
     for (int i = 0; i < fraction_words; i++) {
-        fraction[i] = (npy_uint64)bits_at(product, words + 2,
-                                          point - 64 * (fraction_words - i));
+        fraction[i] = u128_lo(bits_at(product, words + 2,
+                                          point - 64 * (fraction_words - i)));
     }
     /* f >= 1/2: round n up, f - 1 (branch-free: either way at random) */
     int negative = (npy_int64)fraction[fraction_words - 1] < 0;
@@ -95,10 +95,11 @@ sincos_reduced(xq r, xq *sine, xq *cosine)
     r.neg = 0;
     /* r * 128 = m * 2**(e - 120) */
     int shift = 120 - r.e;
-    int j = (r.m == 0 || shift >= 128) ? 0 : (int)(r.m >> shift);
+    int j = (u128_is_zero(r.m) || shift >= 128) ? 0
+                                                : (int)u128_lo(u128_shr(r.m, shift));
     xq t = r;
     if (j != 0) {
-        t = xq_make(0, r.m & (((u128)1 << shift) - 1), r.e - 127);
+        t = xq_make(0, u128_and(r.m, u128_mask(shift)), r.e - 127);
     }
     u128 mu = fixed_scaled(t, 7);
     u128 sin_ratio, cos_t_fixed;
@@ -125,20 +126,20 @@ sincos_reduced(xq r, xq *sine, xq *cosine)
 static int
 trig_special(npy_quad x, int is_cos, npy_quad *result)
 {
-    u128 mag = get_bits(x) & ABS_MASK;
-    if (mag > INF_BITS) {
+    u128 mag = u128_and(get_bits(x), ABS_MASK);
+    if (u128_gt(mag, INF_BITS)) {
         *result = nan_argument(x);
     }
-    else if (mag == INF_BITS) {
+    else if (u128_eq(mag, INF_BITS)) {
         *result = invalid_result();
     }
-    else if (mag < TRIG_TINY_BITS) {
+    else if (u128_lt(mag, TRIG_TINY_BITS)) {
         if (is_cos) {
             *result = from_bits(ONE_BITS);
         }
         else {
             /* through xq for the underflow of a subnormal x */
-            *result = mag == 0 ? x : xq_to_quad(xq_from_quad(x));
+            *result = u128_is_zero(mag) ? x : xq_to_quad(xq_from_quad(x));
         }
     }
     else {
@@ -156,7 +157,7 @@ trig_quadrant(npy_quad x, xq *sine, xq *cosine)
     a.neg = 0;
     xq r = a;
     int n = 0;
-    if (a.e >= 0 || (a.e == -1 && a.m > xq_pio4.m)) {
+    if (a.e >= 0 || (a.e == -1 && u128_gt(a.m, xq_pio4.m))) {
         n = trig_reduce(a, &r);
     }
     sincos_reduced(r, sine, cosine);
@@ -229,16 +230,16 @@ atan_of_ratio(xq num, xq den)
     /* num/den <= 1: j = 0 once the exponents differ by 8 */
     int j = 0;
     int shift = den.e - num.e;
-    if (num.m != 0 && shift < 8) {
-        double ratio = (double)(npy_uint64)(num.m >> 64) /
-                       (double)(npy_uint64)(den.m >> 64);
+    if (u128_nonzero(num.m) && shift < 8) {
+        double ratio = (double)u128_hi(num.m) /
+                       (double)u128_hi(den.m);
         j = (int)(ratio * (double)(128 >> shift));
         j = j > 128 ? 128 : j;
     }
     if (j == 0) {
         return atan_small(xq_div(num, den));
     }
-    xq c = xq_make(0, (u128)j, -7);
+    xq c = xq_make(0, u128_from_i64(j), -7);
     xq t = xq_div(xq_sub(num, xq_mul(c, den)), xq_add(den, xq_mul(c, num)));
     return xq_add(atan_table[j], atan_small(t));
 }
@@ -247,8 +248,8 @@ atan_of_ratio(xq num, xq den)
 static xq
 atan_ratio(xq num, xq den)
 {
-    if (num.e < den.e || (num.e == den.e && num.m <= den.m)) {
-        return den.m == 0 ? xq_pio2 : atan_of_ratio(num, den);
+    if (num.e < den.e || (num.e == den.e && u128_le(num.m, den.m))) {
+        return u128_is_zero(den.m) ? xq_pio2 : atan_of_ratio(num, den);
     }
     return xq_sub(xq_pio2, atan_of_ratio(den, num));
 }
@@ -256,17 +257,17 @@ atan_ratio(xq num, xq den)
 npy_quad
 npy_quad_atan(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag > INF_BITS) {
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_gt(mag, INF_BITS)) {
         return nan_argument(x);
     }
-    if (mag < TRIG_TINY_BITS) {
-        return mag == 0 ? x : xq_to_quad(xq_from_quad(x));
+    if (u128_lt(mag, TRIG_TINY_BITS)) {
+        return u128_is_zero(mag) ? x : xq_to_quad(xq_from_quad(x));
     }
     xq a = xq_from_quad(x);
     int negative = a.neg;
     a.neg = 0;
-    xq result = mag == INF_BITS ? xq_pio2 : atan_ratio(a, xq_one);
+    xq result = u128_eq(mag, INF_BITS) ? xq_pio2 : atan_ratio(a, xq_one);
     result.neg = negative;
     return xq_to_quad(result);
 }
@@ -275,21 +276,22 @@ npy_quad
 npy_quad_atan2(npy_quad y, npy_quad x)
 {
     u128 uy = get_bits(y), ux = get_bits(x);
-    u128 my = uy & ABS_MASK, mx = ux & ABS_MASK;
-    if (my > INF_BITS || mx > INF_BITS) {
+    u128 my = u128_and(uy, ABS_MASK), mx = u128_and(ux, ABS_MASK);
+    if (u128_gt(my, INF_BITS) || u128_gt(mx, INF_BITS)) {
         return from_bits(nan_result(uy, ux));
     }
-    int y_negative = (int)(uy >> 127), x_negative = (int)(ux >> 127);
+    int y_negative = (int)u128_lo(u128_shr(uy, 127)),
+        x_negative = (int)u128_lo(u128_shr(ux, 127));
     xq angle;
-    if (my == 0) {
+    if (u128_is_zero(my)) {
         /* +-0 for x >= +0, +-pi for x <= -0 */
         angle = x_negative ? xq_pi : xq_zero;
     }
-    else if (my == INF_BITS || mx == INF_BITS) {
-        if (my == INF_BITS && mx == INF_BITS) {
+    else if (u128_eq(my, INF_BITS) || u128_eq(mx, INF_BITS)) {
+        if (u128_eq(my, INF_BITS) && u128_eq(mx, INF_BITS)) {
             angle = x_negative ? xq_add(xq_pio2, xq_pio4) : xq_pio4;
         }
-        else if (my == INF_BITS) {
+        else if (u128_eq(my, INF_BITS)) {
             angle = xq_pio2;
         }
         else {
@@ -317,20 +319,20 @@ cosine_of_asin(xq a)
 npy_quad
 npy_quad_asin(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag > INF_BITS) {
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_gt(mag, INF_BITS)) {
         return nan_argument(x);
     }
-    if (mag > ONE_BITS) {
+    if (u128_gt(mag, ONE_BITS)) {
         return invalid_result();
     }
-    if (mag < TRIG_TINY_BITS) {
-        return mag == 0 ? x : xq_to_quad(xq_from_quad(x));
+    if (u128_lt(mag, TRIG_TINY_BITS)) {
+        return u128_is_zero(mag) ? x : xq_to_quad(xq_from_quad(x));
     }
     xq a = xq_from_quad(x);
     int negative = a.neg;
     a.neg = 0;
-    xq result = mag == ONE_BITS ? xq_pio2 : atan_ratio(a, cosine_of_asin(a));
+    xq result = u128_eq(mag, ONE_BITS) ? xq_pio2 : atan_ratio(a, cosine_of_asin(a));
     result.neg = negative;
     return xq_to_quad(result);
 }
@@ -338,20 +340,20 @@ npy_quad_asin(npy_quad x)
 npy_quad
 npy_quad_acos(npy_quad x)
 {
-    u128 u = get_bits(x), mag = u & ABS_MASK;
-    if (mag > INF_BITS) {
+    u128 u = get_bits(x), mag = u128_and(u, ABS_MASK);
+    if (u128_gt(mag, INF_BITS)) {
         return nan_argument(x);
     }
-    if (mag > ONE_BITS) {
+    if (u128_gt(mag, ONE_BITS)) {
         return invalid_result();
     }
-    if (u == ONE_BITS) {
-        return from_bits(0);
+    if (u128_eq(u, ONE_BITS)) {
+        return from_bits(u128_from64(0));
     }
     xq a = xq_from_quad(x);
     int negative = a.neg;
     a.neg = 0;
-    xq result = mag == ONE_BITS ? xq_zero : atan_ratio(cosine_of_asin(a), a);
+    xq result = u128_eq(mag, ONE_BITS) ? xq_zero : atan_ratio(cosine_of_asin(a), a);
     if (negative) {
         result = xq_sub(xq_pi, result);
     }

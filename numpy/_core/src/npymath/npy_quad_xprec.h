@@ -23,8 +23,7 @@
 
 #include "npy_quad_private.h"
 
-#define U128(hi, lo) (((u128)(hi) << 64) | (u128)(lo))
-#define XQ_ONE_M ((u128)1 << 127)
+#define XQ_ONE_M u128_make(0x8000000000000000ull, 0)
 
 /* (-1)**neg * m * 2**(e - 127), with bit 127 of m set; m == 0 is zero */
 typedef struct {
@@ -33,19 +32,22 @@ typedef struct {
     int neg;
 } xq;
 
-static const xq xq_zero = {0, 0, 0};
-static const xq xq_one = {XQ_ONE_M, 0, 0};
+static const xq xq_zero = {U128(0, 0), 0, 0};
+static const xq xq_one = {U128(0x8000000000000000ull, 0), 0, 0};
 
 
 /* The high 128 bits of the product a*b, rounded down (exactly). */
 static inline u128
 umulhi(u128 a, u128 b)
 {
-    npy_uint64 ah = (npy_uint64)(a >> 64), al = (npy_uint64)a;
-    npy_uint64 bh = (npy_uint64)(b >> 64), bl = (npy_uint64)b;
-    u128 hl = (u128)ah * bl, lh = (u128)al * bh;
-    u128 mid = (u128)(npy_uint64)hl + (npy_uint64)lh + (((u128)al * bl) >> 64);
-    return (u128)ah * bh + (hl >> 64) + (lh >> 64) + (mid >> 64);
+    npy_uint64 ah = u128_hi(a), al = u128_lo(a);
+    npy_uint64 bh = u128_hi(b), bl = u128_lo(b);
+    u128 hl = u128_mul64(ah, bl), lh = u128_mul64(al, bh);
+    u128 mid = u128_add(u128_add(u128_from64(u128_lo(hl)), u128_from64(u128_lo(lh))),
+                        u128_shr(u128_mul64(al, bl), 64));
+    return u128_add(
+            u128_add(u128_add(u128_mul64(ah, bh), u128_shr(hl, 64)), u128_shr(lh, 64)),
+            u128_shr(mid, 64));
 }
 
 /*
@@ -60,7 +62,7 @@ poly_eval(const u128 *c, int n, u128 r, int alternate)
     u128 acc = c[n - 1];
     for (int k = n - 2; k >= 0; k--) {
         u128 product = umulhi(acc, r);
-        acc = alternate ? c[k] - product : c[k] + product;
+        acc = alternate ? u128_sub(c[k], product) : u128_add(c[k], product);
     }
     return acc;
 }
@@ -75,8 +77,8 @@ poly_eval_pair(const u128 *c, const u128 *d, int n, u128 r, u128 *sum_c,
 {
     u128 acc_c = c[n - 1], acc_d = d[n - 1];
     for (int k = n - 2; k >= 0; k--) {
-        acc_c = c[k] - umulhi(acc_c, r);
-        acc_d = d[k] - umulhi(acc_d, r);
+        acc_c = u128_sub(c[k], umulhi(acc_c, r));
+        acc_d = u128_sub(d[k], umulhi(acc_d, r));
     }
     *sum_c = acc_c;
     *sum_d = acc_d;
@@ -91,7 +93,7 @@ static inline u128
 fixed_scaled(xq t, int shift)
 {
     int right = -t.e - 1 - shift;
-    return t.m == 0 || right >= 128 ? 0 : t.m >> right;
+    return u128_is_zero(t.m) || right >= 128 ? u128_from64(0) : u128_shr(t.m, right);
 }
 
 
@@ -99,10 +101,10 @@ fixed_scaled(xq t, int shift)
 static inline xq
 xq_make(int neg, u128 v, int exp2)
 {
-    xq r = {0, 0, neg};
-    if (v != 0) {
+    xq r = {U128(0, 0), 0, neg};
+    if (u128_nonzero(v)) {
         int shift = 128 - bitlen128(v);
-        r.m = v << shift;
+        r.m = u128_shl(v, shift);
         r.e = exp2 + 127 - shift;
     }
     return r;
@@ -114,19 +116,19 @@ xq_from_quad(npy_quad q)
 {
     u128 u = get_bits(q);
     npy_int64 exp2;
-    u128 sig = decode(u & ABS_MASK, &exp2);
-    return xq_make((int)(u >> 127), sig, (int)exp2);
+    u128 sig = decode(u128_and(u, ABS_MASK), &exp2);
+    return xq_make((int)u128_lo(u128_shr(u, 127)), sig, (int)exp2);
 }
 
 /* x rounded once to binary128; x stands for a value just above |x.m|. */
 static inline npy_quad
 xq_to_quad(xq x)
 {
-    if (x.m == 0) {
-        return from_bits(x.neg ? SIGN_BIT : 0);
+    if (u128_is_zero(x.m)) {
+        return from_bits(x.neg ? SIGN_BIT : u128_from64(0));
     }
-    return npy_quad_from_significand(x.neg, (npy_uint64)(x.m >> 64),
-                                     (npy_uint64)x.m, 1,
+    return npy_quad_from_significand(x.neg, u128_hi(x.m),
+                                     u128_lo(x.m), 1,
                                      (npy_int64)x.e - 127);
 }
 
@@ -161,8 +163,8 @@ xq_mul(xq a, xq b)
 {
     xq r;
     r.m = umulhi(a.m, b.m);
-    int top = (int)(r.m >> 127);
-    r.m <<= top ^ 1;
+    int top = (int)u128_lo(u128_shr(r.m, 127));
+    r.m = u128_shl(r.m, top ^ 1);
     r.e = a.e + b.e + top;
     r.neg = a.neg ^ b.neg;
     return r;
@@ -176,14 +178,14 @@ xq_mul(xq a, xq b)
 static inline xq
 xq_add(xq a, xq b)
 {
-    if (b.m == 0) {
+    if (u128_is_zero(b.m)) {
         return a;
     }
-    if (a.m == 0) {
+    if (u128_is_zero(a.m)) {
         return b;
     }
     /* the larger first, by selects rather than a branch */
-    int swap = a.e < b.e || (a.e == b.e && a.m < b.m);
+    int swap = a.e < b.e || (a.e == b.e && u128_lt(a.m, b.m));
     xq large, small;
     large.m = swap ? b.m : a.m;
     large.e = swap ? b.e : a.e;
@@ -194,11 +196,11 @@ xq_add(xq a, xq b)
     a = large;
     b = small;
     int d = a.e - b.e;
-    u128 bm = d >= 128 ? 0 : b.m >> d;
+    u128 bm = d >= 128 ? u128_from64(0) : u128_shr(b.m, d);
     if (a.neg == b.neg) {
-        u128 sum = a.m + bm;
-        if (sum < a.m) {
-            a.m = (sum >> 1) | XQ_ONE_M;
+        u128 sum = u128_add(a.m, bm);
+        if (u128_lt(sum, a.m)) {
+            a.m = u128_or(u128_shr(sum, 1), XQ_ONE_M);
             a.e++;
         }
         else {
@@ -206,12 +208,12 @@ xq_add(xq a, xq b)
         }
         return a;
     }
-    u128 difference = a.m - bm;
-    if (difference == 0) {
+    u128 difference = u128_sub(a.m, bm);
+    if (u128_is_zero(difference)) {
         return xq_zero;
     }
     int shift = 128 - bitlen128(difference);
-    a.m = difference << shift;
+    a.m = u128_shl(difference, shift);
     a.e -= shift;
     return a;
 }
@@ -226,28 +228,30 @@ xq_sub(xq a, xq b)
 static inline u128
 newton_update(u128 y, u128 eps_magnitude, int eps_negative)
 {
-    u128 step = umulhi(y, eps_magnitude) << 1;
-    return eps_negative ? y - step : y + step;
+    u128 step = u128_shl(umulhi(y, eps_magnitude), 1);
+    return eps_negative ? u128_sub(y, step) : u128_add(y, step);
 }
 
 /* 1/a for a != 0; the error is below 2**-126. */
 static inline xq
 xq_recip(xq a)
 {
-    xq r = {0, -1 - a.e, a.neg};
-    if (a.m == XQ_ONE_M) {
+    xq r = {U128(0, 0), -1 - a.e, a.neg};
+    if (u128_eq(a.m, XQ_ONE_M)) {
         r.m = XQ_ONE_M;
         r.e = -a.e;
         return r;
     }
     /* 1/b in (1/2, 1) for b = a.m / 2**127, from a double, then Newton */
-    double b = (double)(npy_uint64)(a.m >> 64) * 0x1p-63;
+    double b = (double)u128_hi(a.m) * 0x1p-63;
     double seed = 0x1p64 / b;
-    u128 y = (u128)(seed >= 0x1p64 ? ~(npy_uint64)0 : (npy_uint64)seed) << 64;
+    u128 y = u128_shl(u128_from64(seed >= 0x1p64 ? ~(npy_uint64)0 : (npy_uint64)seed),
+                      64);
     for (int i = 0; i < 2; i++) {
         u128 by = umulhi(a.m, y);          /* b*y, 127 fraction bits */
-        int low = by < XQ_ONE_M;
-        y = newton_update(y, low ? XQ_ONE_M - by : by - XQ_ONE_M, !low);
+        int low = u128_lt(by, XQ_ONE_M);
+        y = newton_update(y, low ? u128_sub(XQ_ONE_M, by) : u128_sub(by, XQ_ONE_M),
+                          !low);
     }
     r.m = y;
     return r;
@@ -260,11 +264,12 @@ xq_div(xq a, xq b)
 }
 
 /*
- * v * 2**127 as a signed 128-bit integer, for |v| < 2**-2 (a Newton
+ * v * 2**127 as a signed (two's complement) 128-bit integer, for
+ * |v| < 2**-2 (a Newton
  * correction); multiplications by powers of two rather than ldexp, which
  * is a call.
  */
-static inline i128
+static inline u128
 fixed_from_double(double v)
 {
     /*
@@ -275,8 +280,8 @@ fixed_from_double(double v)
     double magnitude = fabs(v);
     npy_int64 high = (npy_int64)(magnitude * 0x1p64);       /* floor */
     npy_int64 low = (npy_int64)(magnitude * 0x1p127 - (double)high * 0x1p63);
-    i128 result = ((i128)high << 63) + low;
-    return v < 0 ? -result : result;
+    u128 result = u128_add(u128_shl(u128_from_i64(high), 63), u128_from_i64(low));
+    return v < 0 ? u128_neg(result) : result;
 }
 
 /*
@@ -287,26 +292,29 @@ fixed_from_double(double v)
 static inline xq
 xq_sqrt(xq a)
 {
-    if (a.m == 0) {
+    if (u128_is_zero(a.m)) {
         return a;
     }
     /* a = b * 2**(2h), b in [1, 4) with 126 fraction bits */
     int odd = a.e & 1;
-    u128 b = odd ? a.m : a.m >> 1;
+    u128 b = odd ? a.m : u128_shr(a.m, 1);
     int half = (a.e - odd) / 2;
-    double s0 = sqrt((double)(npy_uint64)(b >> 64) * 0x1p-62);
+    double s0 = sqrt((double)u128_hi(b) * 0x1p-62);
     double inverse = 0.5 / s0;
     /* 127 fraction bits; s0 rounds to 2 for b just below 4 */
     double seed = s0 * 0x1p63;
-    u128 s = (u128)(seed >= 0x1p64 ? ~(npy_uint64)0 : (npy_uint64)seed) << 64;
+    u128 s = u128_shl(u128_from64(seed >= 0x1p64 ? ~(npy_uint64)0 : (npy_uint64)seed),
+                      64);
     for (int i = 0; i < 2; i++) {
-        i128 residual = (i128)(b - umulhi(s, s));       /* 126 fraction bits */
-        /* |residual| through its 64-bit halves: i128 to double is a call */
-        u128 magnitude = residual < 0 ? -(u128)residual : (u128)residual;
-        double approx = (double)(npy_uint64)(magnitude >> 64) * 0x1p64
-                        + (double)(npy_uint64)magnitude;
-        double correction = (residual < 0 ? -approx : approx) * 0x1p-126 * inverse;
-        s += (u128)fixed_from_double(correction);
+        /* signed, 126 fraction bits */
+        u128 residual = u128_sub(b, umulhi(s, s));
+        int negative = u128_is_negative(residual);
+        /* |residual| through its 64-bit halves: int128 to double is a call */
+        u128 magnitude = negative ? u128_neg(residual) : residual;
+        double approx = (double)u128_hi(magnitude) * 0x1p64
+                        + (double)u128_lo(magnitude);
+        double correction = (negative ? -approx : approx) * 0x1p-126 * inverse;
+        s = u128_add(s, fixed_from_double(correction));
     }
     return xq_make(0, s, half - 127);
 }
@@ -328,9 +336,9 @@ bits_at(const npy_uint64 *x, int n, int low)
     npy_uint64 w0 = word_at(x, n, w), w1 = word_at(x, n, w + 1);
     npy_uint64 w2 = word_at(x, n, w + 2);
     if (s == 0) {
-        return U128(w1, w0);
+        return u128_make(w1, w0);
     }
-    return U128((w1 >> s) | (w2 << (64 - s)), (w0 >> s) | (w1 << (64 - s)));
+    return u128_make((w1 >> s) | (w2 << (64 - s)), (w0 >> s) | (w1 << (64 - s)));
 }
 
 /* out[0 .. na+nb) = a * b */
@@ -344,9 +352,10 @@ words_mul(const npy_uint64 *a, int na, const npy_uint64 *b, int nb,
     for (int i = 0; i < na; i++) {
         npy_uint64 carry = 0;
         for (int j = 0; j < nb; j++) {
-            u128 t = (u128)a[i] * b[j] + out[i + j] + carry;
-            out[i + j] = (npy_uint64)t;
-            carry = (npy_uint64)(t >> 64);
+            u128 t = u128_add(u128_add(u128_mul64(a[i], b[j]), u128_from64(out[i + j])),
+                              u128_from64(carry));
+            out[i + j] = u128_lo(t);
+            carry = u128_hi(t);
         }
         out[i + nb] = carry;
     }
@@ -375,9 +384,9 @@ words_negate_if(npy_uint64 *x, int n, int negate)
     npy_uint64 mask = -(npy_uint64)(negate != 0);
     npy_uint64 carry = (npy_uint64)(negate != 0);
     for (int i = 0; i < n; i++) {
-        u128 t = (u128)(x[i] ^ mask) + carry;
-        x[i] = (npy_uint64)t;
-        carry = (npy_uint64)(t >> 64);
+        u128 t = u128_add(u128_from64(x[i] ^ mask), u128_from64(carry));
+        x[i] = u128_lo(t);
+        carry = u128_hi(t);
     }
 }
 
@@ -394,7 +403,7 @@ words_bitlen(const npy_uint64 *x, int n)
 {
     for (int i = n - 1; i >= 0; i--) {
         if (x[i]) {
-            return 64 * i + 64 - __builtin_clzll(x[i]);
+            return 64 * i + 64 - npy_quad_clz64(x[i]);
         }
     }
     return 0;
@@ -433,7 +442,7 @@ xw_from_words(int neg, const npy_uint64 *x, int n, int exp2)
     }
     int low = length - 256;
     for (int i = 0; i < 4; i++) {
-        r.w[i] = (npy_uint64)bits_at(x, n, low + 64 * i);
+        r.w[i] = u128_lo(bits_at(x, n, low + 64 * i));
     }
     r.e = exp2 + low + 255;
     return r;
@@ -444,7 +453,7 @@ static inline npy_quad
 xw_to_quad(xw a)
 {
     if (a.w[3] == 0) {
-        return from_bits(a.neg ? SIGN_BIT : 0);
+        return from_bits(a.neg ? SIGN_BIT : u128_from64(0));
     }
     return npy_quad_from_significand(a.neg, a.w[3], a.w[2],
                                      (a.w[1] | a.w[0]) != 0,
@@ -492,17 +501,17 @@ xw_add(xw a, xw b)
     npy_uint64 sum[5], carry = 0;
     for (int i = 0; i < 5; i++) {
         npy_uint64 x = i == 0 ? 0 : a.w[i - 1];
-        npy_uint64 y = (npy_uint64)bits_at(b.w, 4, 64 * i - 64 + d);
+        npy_uint64 y = u128_lo(bits_at(b.w, 4, 64 * i - 64 + d));
         u128 t;
         if (a.neg == b.neg) {
-            t = (u128)x + y + carry;
-            carry = (npy_uint64)(t >> 64);
+            t = u128_add(u128_add(u128_from64(x), u128_from64(y)), u128_from64(carry));
+            carry = u128_hi(t);
         }
         else {
-            t = (u128)x - y - carry;
-            carry = (npy_uint64)(t >> 64) & 1;
+            t = u128_sub(u128_sub(u128_from64(x), u128_from64(y)), u128_from64(carry));
+            carry = u128_hi(t) & 1;
         }
-        sum[i] = (npy_uint64)t;
+        sum[i] = u128_lo(t);
     }
     npy_uint64 wide[6] = {sum[0], sum[1], sum[2], sum[3], sum[4],
                           a.neg == b.neg ? carry : 0};
