@@ -1,6 +1,6 @@
 /*
  * The integer fast paths of binary128 + - and *, shared by npy_quad.c and
- * the quad ufunc loops (umath/quad_arith.dispatch.c), which inline them.
+ * the quad ufunc loops (multiarray/quad/quad_arith.dispatch.c), which inline them.
  * Private to numpy-dive's quad code.
  */
 #ifndef NUMPY_CORE_SRC_NPYMATH_NPY_QUAD_FASTPATH_H_

@@ -10,7 +10,7 @@
  *   quad_casts.c     casts between quad and the other builtin dtypes
  *   quad_einsum.c    einsum's inner loop
  *   quad_sort.c      the typed sorts, selection and binary search (quad_sort.h)
- *   umath/quad_ufuncs.c  the ufunc loops
+ *   multiarray/quad/quad_ufuncs.c  the ufunc loops
  */
 #ifndef NUMPY_CORE_SRC_MULTIARRAY_QUADTYPE_H_
 #define NUMPY_CORE_SRC_MULTIARRAY_QUADTYPE_H_
