@@ -61,10 +61,19 @@ def array_loops():
 def parse_strings():
     """Casts from text: the issue's target is within 1.5x of float64's."""
     values = np.random.default_rng(0).standard_normal(N)
-    for kind in ("U", "S"):
+    for kind in ("U", "S", "T"):
         text = np.array([str(v) for v in values]).astype(kind)
         report(f"{N} str -> quad from {kind}", lambda: text.astype(np.quad),
                lambda: text.astype(np.float64), "float64")
+
+
+def format_strings():
+    """Casts to text: the shortest digits of 113 bits against those of 53."""
+    values = np.random.default_rng(0).standard_normal(N)
+    quad = values.astype(np.quad)
+    for kind in ("U", "S", "T"):
+        report(f"{N} quad -> str as {kind}", lambda: quad.astype(kind),
+               lambda: values.astype(kind), "float64")
 
 
 if __name__ == "__main__":
@@ -72,3 +81,4 @@ if __name__ == "__main__":
     scalar_fast_path()
     array_loops()
     parse_strings()
+    format_strings()

@@ -799,6 +799,63 @@ class TestPromotionAndCasts:
         with pytest.raises(ValueError, match="could not convert string to quad"):
             np.array(["1.5x"], dtype=np.dtypes.StringDType()).astype(np.quad)
 
+    # Texts the casts parse without a Python object, and texts they hand to
+    # np.quad(text) (not numbers, non-ASCII, a NUL, over 127 characters,
+    # overflow): both must give np.quad(text)'s value, error or warning.
+    CAST_TEXTS = ["1.5", " -2_5.0e+1 ", "0.1", "1e-5000", "-0", "nan", "-inf",
+                  "Infinity", "1e4933", "0." + "3" * 150, "9" * 40,
+                  "abc", "1.5x", "", " ", "1\x002", "\u0661", "\xa01", "0x1p3"]
+
+    @staticmethod
+    def _quad_or_error(text):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = bits_of(np.quad(text))
+            except ValueError as e:
+                value = str(e)
+        return value, [str(w.message) for w in caught]
+
+    @pytest.mark.parametrize("text", CAST_TEXTS)
+    @pytest.mark.parametrize("dtype", ["U160", ">U160", "S160", "T"])
+    def test_string_casts_parse_as_np_quad_does(self, text, dtype):
+        if dtype == "S160":
+            text = text.encode()    # UTF-8: non-ASCII bytes are no number
+        expected = self._quad_or_error(text)
+        strings = np.array([text, "7" if dtype != "S160" else b"7"], dtype=dtype)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                cast = strings.astype(np.quad)
+                got = bits_of(cast[0])
+                assert cast[1] == 7
+            except ValueError as e:
+                got = str(e)
+        assert (got, [str(w.message) for w in caught]) == expected
+
+    @pytest.mark.parametrize("dtype", ["U", ">U50", "S", "S50", "U3", "S3", "T"])
+    def test_string_casts_write_str(self, dtype):
+        values = np.array(["0.1", "-1e-05", "1e+300", "-0.0", "inf", "nan",
+                           np.quad(2) ** 0.5], dtype=np.quad)
+        texts = [str(v) for v in values]
+        size = int(dtype.lstrip("<>SUT") or 0)
+        if size:
+            texts = [t[:size] for t in texts]
+        if "S" in dtype:
+            texts = [t.encode() for t in texts]
+        assert values.astype(dtype).tolist() == texts
+        assert values.astype(">Y").astype(dtype).tolist() == texts
+
+    def test_stringdtype_nan_stays_text(self):
+        # as for float32 and long double: only float64's NaN, a Python
+        # float, is StringDType's NaN missing value
+        na = np.dtypes.StringDType(na_object=np.nan)
+        strings = np.array(["1.5", "nan"], dtype=np.quad).astype(na)
+        assert strings.tolist() == ["1.5", "nan"]
+        assert strings.tolist() == np.array([1.5, "nan"], dtype=np.longdouble).astype(na).tolist()
+        with pytest.raises(ValueError, match="missing data"):
+            np.array(["1.5", None], dtype=np.dtypes.StringDType(na_object=None)).astype(np.quad)
+
     def test_byteswapped(self):
         values = np.array(["0.1", "-3"], dtype=np.quad)
         swapped = values.astype(">Y")

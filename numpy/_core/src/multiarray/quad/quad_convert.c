@@ -694,6 +694,62 @@ quad_from_string(PyObject *text, npy_quad *out)
 }
 
 
+/* Longer text is rare enough for the general path */
+#define QUAD_SHORT_TEXT 128
+
+
+/* the fast path's parse of NUL-terminated ASCII text (quadtype.h) */
+static int
+parse_short_text(const char *text, npy_quad *out)
+{
+    int failed;
+    if (parse_decimal(text, out, &failed) < 0) {
+        return -1;
+    }
+    /* an overflow warns (quad_from_string); "inf" itself does not */
+    if (failed || (npy_quad_isinf(*out) && strpbrk(text, "0123456789") != NULL)) {
+        return 1;
+    }
+    return 0;
+}
+
+
+NPY_NO_EXPORT int
+quad_from_chars(const char *chars, npy_intp length, npy_quad *out)
+{
+    char text[QUAD_SHORT_TEXT];
+
+    if (length == 0 || length >= QUAD_SHORT_TEXT
+            || memchr(chars, '\0', length) != NULL) {
+        return 1;
+    }
+    memcpy(text, chars, length);
+    text[length] = '\0';
+    return parse_short_text(text, out);
+}
+
+
+NPY_NO_EXPORT int
+quad_from_ucs4(const char *data, npy_intp length, npy_quad *out)
+{
+    char text[QUAD_SHORT_TEXT];
+
+    if (length >= QUAD_SHORT_TEXT) {
+        return 1;
+    }
+    for (npy_intp i = 0; i < length; i++) {
+        Py_UCS4 c;
+        memcpy(&c, data + i * sizeof(c), sizeof(c));
+        if (c == 0 || c > 127) {
+            return 1;
+        }
+        text[i] = (char)c;
+    }
+    text[length] = '\0';
+    return parse_short_text(text, out);
+}
+
+
 /* Numbers that know their exact value as a ratio: Fraction, Decimal. */
 static int
 quad_from_integer_ratio(PyObject *obj, npy_quad *out)

@@ -79,20 +79,25 @@ quad_arrtype_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
  * As for float64: positional notation between 1e-4 and 1e16, scientific
  * outside, always the shortest digits that round-trip.
  */
-NPY_NO_EXPORT PyObject *
-quad_scalar_str(npy_quad value)
+NPY_NO_EXPORT const char *
+quad_scalar_text(npy_quad value)
 {
     npy_quad magnitude = npy_quad_absolute(value);
     int positional = npy_quad_isnan(value) || npy_quad_iszero(value) || (
             npy_quad_lt(magnitude, npy_quad_from_double(1e16))
             && npy_quad_ge(magnitude, npy_quad_from_double(1e-4)));
     if (positional) {
-        return Dragon4_Positional_Quad(
-                &value, DigitMode_Unique, CutoffMode_TotalLength, -1, -1, 0,
-                TrimMode_LeaveOneZero, -1, -1);
+        return Dragon4_Quad_Shortest(&value, 0, TrimMode_LeaveOneZero);
     }
-    return Dragon4_Scientific_Quad(
-            &value, DigitMode_Unique, -1, -1, 0, TrimMode_DptZeros, -1, -1);
+    return Dragon4_Quad_Shortest(&value, 1, TrimMode_DptZeros);
+}
+
+
+NPY_NO_EXPORT PyObject *
+quad_scalar_str(npy_quad value)
+{
+    const char *text = quad_scalar_text(value);
+    return text == NULL ? NULL : PyUnicode_FromString(text);
 }
 
 

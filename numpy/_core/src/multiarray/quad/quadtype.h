@@ -85,6 +85,20 @@ quad_from_pylong(PyObject *value, npy_quad *out);
 NPY_NO_EXPORT int
 quad_from_string(PyObject *text, npy_quad *out);
 
+/*
+ * The string casts' fast path, without a Python object: text that is short,
+ * ASCII and a number in range gives 0 with *out set; any other (no number,
+ * non-ASCII, a NUL, an overflow) gives 1, for the caller's general path
+ * through quad_from_string, which raises the error or warns as
+ * np.quad(text) does.  -1 is an error (set).  quad_from_chars reads bytes
+ * (S, and StringDType's UTF-8), quad_from_ucs4 length UCS4 code points (U).
+ */
+NPY_NO_EXPORT int
+quad_from_chars(const char *chars, npy_intp length, npy_quad *out);
+
+NPY_NO_EXPORT int
+quad_from_ucs4(const char *data, npy_intp length, npy_quad *out);
+
 /* New references, or NULL with an exception set. */
 NPY_NO_EXPORT PyObject *
 quad_to_pylong(npy_quad value);
@@ -107,6 +121,14 @@ quad_einsum_sum_of_products(int nop, char **dataptr, npy_intp const *strides,
 /* quad_scalar.c: str(q) and repr(q). */
 NPY_NO_EXPORT PyObject *
 quad_scalar_str(npy_quad value);
+
+/*
+ * str(q)'s text without a Python object (the string casts): Dragon4's
+ * thread-local buffer, valid until its next use on this thread; NULL with
+ * an exception set.
+ */
+NPY_NO_EXPORT const char *
+quad_scalar_text(npy_quad value);
 
 #ifdef __cplusplus
 }
