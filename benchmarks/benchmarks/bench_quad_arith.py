@@ -1,7 +1,7 @@
-"""asv benchmarks for np.quad's arithmetic, sums, products and sorts, beside
-long double and float64 on the same values (benchmarks/quad_arith_ratios.py
-and benchmarks/quad_sort_ratios.py compare with numpy-quaddtype and long
-double in one run)."""
+"""asv benchmarks for np.quad's arithmetic, sums, products, sorts and string
+casts, beside long double and float64 on the same values
+(benchmarks/quad_arith_ratios.py and benchmarks/quad_sort_ratios.py compare
+with numpy-quaddtype and long double in one run)."""
 import numpy as np
 
 DTYPES = ["quad", "longdouble", "float64"]
@@ -77,3 +77,19 @@ class QuadSorting:
 
     def time_unique(self, dtype):
         np.unique(self.x)
+
+
+class QuadStringCasts:
+    """Parsing and writing text, U, S and StringDType (benchmarks/quad_ratios.py)"""
+    params = [["U", "S", "T"], DTYPES]
+    param_names = ["text", "dtype"]
+
+    def setup(self, text, dtype):
+        self.numbers = np.random.default_rng(0).standard_normal(100_000).astype(dtype)
+        self.text = self.numbers.astype(text)
+
+    def time_parse(self, text, dtype):
+        self.text.astype(dtype)
+
+    def time_write(self, text, dtype):
+        self.numbers.astype(text)
