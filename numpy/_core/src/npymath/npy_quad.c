@@ -871,7 +871,31 @@ mul_sig(u128 a, u128 b)
     return r;
 }
 
-/* fma when an operand is inf or NaN */
+/*
+ * round_pack's common case, without its branches: sig * 2**exp2 with bit
+ * 127 of sig set, plus a fraction of a unit of bit 0 when `sticky`, rounded
+ * to nearest-even when the result is a normal number (*bits, returns 1).
+ * Returns 0 when it is subnormal or overflows, for round_pack and its flags.
+ * fma's sums of products are latency-bound (np.dot): this halves its
+ * rounding's share.
+ */
+static inline int
+round_to_normal(u128 sig, int sticky, npy_int64 exp2, u128 *bits)
+{
+    npy_int64 e = exp2 + 127 + EXP_BIAS;    /* the biased exponent of bit 127 */
+    if (e < 1 || e > 0x7ffe) {
+        return 0;
+    }
+    u128 kept = u128_shr(sig, 127 - MANT_BITS);
+    int round_bit = (int)(u128_lo(sig) >> (126 - MANT_BITS)) & 1;
+    int rest = sticky || (u128_lo(sig) & ((1u << (126 - MANT_BITS)) - 1)) != 0;
+    kept = u128_add(kept, u128_from64(round_bit & (rest | (int)(u128_lo(kept) & 1))));
+    /* the leading one of kept adds into the exponent field, as its carry */
+    *bits = u128_add(u128_shl(u128_from_i64(e - 1), MANT_BITS), kept);
+    return u128_lt(*bits, INF_BITS);
+}
+
+/* fma when an operand is inf or NaN *//* fma when an operand is inf or NaN */
 static npy_quad
 fma_special(u128 ua, u128 ub, u128 uc)
 {
@@ -983,6 +1007,9 @@ npy_quad_fma(npy_quad a, npy_quad b, npy_quad c)
     if (n > 128) {
         frame += n - 128;
         z = shr256_sticky(z, n - 128, &sticky);
+    }
+    if (n >= 128 && round_to_normal(z.lo, sticky, frame, &sig)) {
+        return from_bits(u128_or(sign, sig));
     }
     sig = round_pack(z.lo, sticky, frame, MANT_BITS, EXP_BIAS, &flags);
     raise_flags(flags);
