@@ -54,7 +54,21 @@ def run(python, env, setup, code, *, label="callgrind"):
     if result.returncode != 0 or not written:
         raise DiveError(f"callgrind failed (exit {result.returncode}):\n"
                         f"{result.stderr.strip()[-3000:]}")
+    normalise_paths(written[-1])
     return written[-1]
+
+
+_PATH_SPEC = re.compile(r"^((?:fl|fi|fe|cfi|cfl)=)(/.*)$", re.MULTILINE)
+
+
+def normalise_paths(path):
+    """Source paths without the `build/<profile>/../src` that meson's
+    relative compile paths leave, so that callgrind_annotate and kcachegrind
+    find the sources from any directory."""
+    text = path.read_text(errors="surrogateescape")
+    fixed = _PATH_SPEC.sub(lambda m: m.group(1) + os.path.normpath(m.group(2)), text)
+    if fixed != text:
+        path.write_text(fixed, errors="surrogateescape")
 
 
 def annotate(path, limit=25):
@@ -75,7 +89,7 @@ def _shorten(line):
     """Source paths from NumPy's tree or CPython's, objects by their file name."""
     line = re.sub(r"\[(?:/[^\]]*/)?([^/\]]+)\]", r"[\1]", line)
     line = re.sub(r"/\S*?/Python-[\d.]+/(\./)?", "", line)
-    return re.sub(r"\S*?build/[\w-]+/\.\./src/", "", line)
+    return re.sub(r"\S*?build/src/", "", line)
 
 
 @dataclass

@@ -184,6 +184,16 @@ fn=DOUBLE_add_X86_V4
 
 
 class TestTracerOnASyntheticProfile:
+    def test_source_paths_are_normalised(self, tmp_path):
+        path = tmp_path / "callgrind.out.1"
+        path.write_text("fl=/r/build/profiling/../src/numpy/a.c\nfn=f\n"
+                        "cfi=/r/build/profiling/../src/numpy/b.c\ncfn=g\n"
+                        "fl=???\nfn=h\n")
+        callgrind.normalise_paths(path)
+        assert path.read_text() == ("fl=/r/build/src/numpy/a.c\nfn=f\n"
+                                    "cfi=/r/build/src/numpy/b.c\ncfn=g\n"
+                                    "fl=???\nfn=h\n")
+
     def test_parse_and_chain(self, tmp_path):
         path = tmp_path / "callgrind.out.1"
         path.write_text(SYNTHETIC_PROFILE)
@@ -302,6 +312,13 @@ class TestCallgrindAndTracer:
         assert profile.total > 0
         assert any(name.startswith("kurtosis_fused_DOUBLE") for name in profile.functions)
         assert "array_kurtosis" in result.stdout       # callgrind_annotate's table
+        # absolute, normalised source paths: annotations work from any directory
+        assert "/../src/" not in (REPO / written).read_text(errors="replace")
+        annotated = subprocess.run(["callgrind_annotate", "--auto=yes", str(REPO / written)],
+                                   cwd="/", capture_output=True, text=True, check=True).stdout
+        sources = [chunk.split("\n")[0] for chunk in annotated.split("Auto-annotated source: ")[1:]]
+        assert str(REPO / "build" / "src" / "numpy/_core/src/multiarray/kurtosis.c.src") in sources \
+            or any("kurtosis" in source and source.startswith(str(REPO / "build")) for source in sources)
 
     @pytest.mark.parametrize("expression, steps", [
         ("a + a", ["PyNumber_Add", "array_add", "ufunc_generic_fastcall", "DOUBLE_add"]),
