@@ -194,6 +194,13 @@ class TestTracerOnASyntheticProfile:
                                     "cfi=/r/build/src/numpy/b.c\ncfn=g\n"
                                     "fl=???\nfn=h\n")
 
+    def test_recursive_shares_are_marked(self):
+        line = "9,990,000 (199.90%)  ???:_PyEval_EvalFrameDefault [libpython3.11.so]"
+        assert callgrind._mark_recursion(line) == \
+            "9,990,000 (recursive, over 100%)  ???:_PyEval_EvalFrameDefault [libpython3.11.so]"
+        kept = "5,000,000 (99.94%)  kurtosis.c.src:array_kurtosis"
+        assert callgrind._mark_recursion(kept) == kept
+
     def test_parse_and_chain(self, tmp_path):
         path = tmp_path / "callgrind.out.1"
         path.write_text(SYNTHETIC_PROFILE)
