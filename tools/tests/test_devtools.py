@@ -2,6 +2,7 @@
 callgrind parser and the tracer (fast, no build needed), and, marked slow,
 each tool run for real on a build (gdb -batch, valgrind, callgrind)."""
 import random
+import re
 import shutil
 import struct
 import os
@@ -229,6 +230,7 @@ class TestGdb:
         result = runtests(
             "--profile", "debug", "--batch", "--break", "array_kurtosis",
             "--gdb-ex", "p self", "--gdb-ex", "p ((PyArrayObject_fields *)self)->descr",
+            "--gdb-ex", "np-fields self", "--gdb-ex", "p $np_fields(self)->nd",
             "--gdb-ex", "break NpyIter_GetIterNext", "--gdb-ex", "continue",
             "--gdb-ex", "p iter", "--gdb-ex", "py-bt",
             "--gdb", "-c", "import numpy as np\n"
@@ -241,27 +243,43 @@ class TestGdb:
         assert "[0.0, 2.0, 3.0, 5.0]" in out
         assert "<dtype float64 kind='f' type='d' byteorder='=' type_num=12 itemsize=8" in out
         assert "<NpyIter ndim=" in out and "nop=" in out
+        assert "nd = 2," in out and "dimensions = 0x" in out      # np-fields
+        assert re.search(r"^\$\d+ = 2$", out, re.MULTILINE)       # $np_fields(self)->nd
         assert 'File "<string>", line 3, in <module>' in out      # py-bt
 
     def test_half_and_quad_in_c(self, tmp_path):
         source = tmp_path / "floats.c"
         source.write_text(textwrap.dedent("""\
             typedef unsigned short npy_half;
+            typedef struct { unsigned long bits[2]; } npy_quad;
             __float128 tenth = 0.1Q;
             __float128 third = 1.0Q / 3;
             npy_half one_and_a_half = 0x3e00;
-            int main(void) { return 0; }
+            npy_quad smallest = {{1, 0}};
+            npy_quad quad_three_quarters(void)
+            {
+                npy_quad q = {{0, 0x3ffe800000000000ul}};
+                return q;
+            }
+            int main(void) { return (int)quad_three_quarters().bits[0]; }
             """))
         program = tmp_path / "floats"
         subprocess.run(["cc", "-g", "-O0", "-o", str(program), str(source)], check=True)
         result = subprocess.run(
             ["gdb", "-batch", "-nx", "-x", str(debugging.NUMPY_GDB),
-             "-ex", "p tenth", "-ex", "p third", "-ex", "p one_and_a_half", str(program)],
+             "-ex", "p tenth", "-ex", "p third", "-ex", "p one_and_a_half",
+             "-ex", "p smallest", "-ex", "break quad_three_quarters", "-ex", "run",
+             "-ex", "finish", str(program)],
             capture_output=True, text=True)
         assert "= 0.1 (exactly 0.1000000000000000000000000000000000048148248609680896" \
             in result.stdout
         assert "= 0.3333333333333333333333333333333333 (exactly 0.33333" in result.stdout
         assert "= 1.5 (0x3e00)" in result.stdout
+        # 2**-16494 has 11,529 exact digits: the first 40 and their count
+        assert ("= 6e-4966 (exactly 6.475175119438025110924438958227646552499…e-4966 "
+                "(11529 digits))") in result.stdout
+        # `finish` loses the typedef: npy_quad is known by its layout
+        assert re.search(r"Value returned is \$\d+ = 0\.75$", result.stdout, re.MULTILINE)
 
 
 @pytest.mark.slow

@@ -6,8 +6,9 @@
 - PyArray_Descr *: the scalar type's name, kind, type char, byte order,
   type number, itemsize and alignment;
 - NpyIter *: flags, ndim, nop, and where the iteration is;
-- npy_half: the value and its bits; __float128, _Float128 and npy_quad: the
-  shortest round-tripping decimal and the exact value.
+- npy_half: the value and its bits; __float128, _Float128 and npy_quad (also
+  where gdb has lost the typedef, by its layout): the shortest round-tripping
+  decimal and the exact value (its first 40 digits when it is very long).
 
 NumPy compiles its own C files with the opaque PyArrayObject (only
 PyObject_HEAD), so the array printer reads through PyArrayObject_fields, as
@@ -24,6 +25,11 @@ ITER_FLAGS = ["IDENTPERM", "NEGPERM", "HASINDEX", "HASMULTIINDEX", "FORCEDORDER"
               "EXLOOP", "RANGE", "BUFFER", "GROWINNER", "ONEITERATION", "DELAYBUF",
               "REDUCE", "REUSE_REDUCE_LOOPS"]
 NPY_LONGDOUBLE = 13
+# beyond these, memory is taken for garbage (an uninitialised variable)
+NPY_MAXDIMS = 64
+# an exact decimal longer than this is cut to its first significant digits
+EXACT_LIMIT = 120
+EXACT_DIGITS = 40
 
 
 class ElementCount(gdb.Parameter):
@@ -99,6 +105,8 @@ class ArrayPrinter(PointerPrinter):
         fields_type = gdb.lookup_type("PyArrayObject_fields").pointer()
         array = self.value.cast(fields_type).dereference()
         ndim = int(array["nd"])
+        if not 0 <= ndim <= NPY_MAXDIMS:
+            return f"<ndarray with nd={ndim}: not an initialised array>"
         shape = [int(array["dimensions"][k]) for k in range(ndim)]
         strides = [int(array["strides"][k]) for k in range(ndim)]
         name, element = describe_dtype(array["descr"])
@@ -115,7 +123,10 @@ class ArrayPrinter(PointerPrinter):
             size *= n
         offsets = elements.logical_offsets(shape, strides, limit)
         data = int(array["data"])
-        items = [self.element(data + offset, element) for offset in offsets]
+        try:
+            items = [self.element(data + offset, element) for offset in offsets]
+        except gdb.MemoryError:
+            return f"[data unreadable at {data:#x}]"
         more = ", ..." if size > len(items) else ""
         return "[" + ", ".join(items) + more + "]"
 
@@ -166,15 +177,40 @@ class FloatPrinter:
 
     def to_string(self):
         size = self.value.type.sizeof
-        raw = read(int(self.value.address), size) if self.value.address is not None \
-            else bytes(self.value.bytes)
-        bits = int.from_bytes(raw, "little")
+        bits = int.from_bytes(value_bytes(self.value), "little")
         text = self.fmt.shortest(bits)
         if self.with_exact:
             exact = self.fmt.exact(bits)
             return text if exact.rstrip("0").rstrip(".") == text.rstrip("0").rstrip(".") \
-                else f"{text} (exactly {exact})"
+                else f"{text} (exactly {capped(exact)})"
         return f"{text} ({bits:#0{2 + 2 * size}x})"
+
+
+def value_bytes(value):
+    """The bytes of a value, in memory or not (a value `finish` returned):
+    gdb before 14 has no Value.bytes, but reinterprets a value as bytes."""
+    size = value.type.sizeof
+    if value.address is not None:
+        return read(int(value.address), size)
+    chars = value.cast(gdb.lookup_type("unsigned char").array(size - 1))
+    return bytes(int(chars[i]) for i in range(size))
+
+
+def capped(exact):
+    """An exact decimal as it is, or, when longer than EXACT_LIMIT (a
+    subnormal binary128 has over 11000 digits), its first EXACT_DIGITS
+    significant digits in scientific notation and how many there are."""
+    if len(exact) <= EXACT_LIMIT:
+        return exact
+    sign = "-" if exact.startswith("-") else ""
+    integer, _, fraction = exact.lstrip("-").partition(".")
+    if integer.strip("0"):
+        exponent = len(integer.lstrip("0")) - 1
+    else:
+        exponent = -(len(fraction) - len(fraction.lstrip("0")) + 1)
+    digits = (integer + fraction).lstrip("0").rstrip("0")
+    return (f"{sign}{digits[0]}.{digits[1:EXACT_DIGITS]}…e{exponent:+d} "
+            f"({len(digits)} digits)")
 
 
 def is_ndarray(value):
@@ -215,7 +251,20 @@ def lookup(value):
         return printer(value) if printer else None
     if declared.name == "npy_half":
         return FloatPrinter(value, floats.HALF, with_exact=False)
-    if declared.name == "npy_quad" or resolved.name in ("__float128", "_Float128"):
+    if declared.name == "npy_quad" or resolved.name in ("__float128", "_Float128") \
+            or is_quad_layout(resolved):
         if resolved.sizeof == 16:
             return FloatPrinter(value, floats.QUAD, with_exact=True)
     return None
+
+
+def is_quad_layout(resolved):
+    """npy_quad's anonymous struct when gdb has lost its typedef name, as for
+    the value `finish` returns from npy_quad_add: { npy_uint64 bits[2]; }."""
+    if resolved.code != gdb.TYPE_CODE_STRUCT or resolved.tag or resolved.sizeof != 16:
+        return False
+    fields = resolved.fields()
+    if len(fields) != 1 or fields[0].name != "bits":
+        return False
+    array = fields[0].type.strip_typedefs()
+    return array.code == gdb.TYPE_CODE_ARRAY and array.target().sizeof == 8
