@@ -28,6 +28,7 @@ Debugging and profiling (doc/debugging.rst walks through them):
   python3 runtests.py --batch --break DOUBLE_add --gdb-ex "bt 5" --gdb-ex py-bt
                       --gdb -c "import numpy as np; np.ones(3) + 1"
   python3 runtests.py --cgdb my_script.py
+  python3 runtests.py --attach PID --gdb    (a running python; --core FILE for a core)
   python3 runtests.py --valgrind numpy/_core/tests/test_kurtosis.py::TestAxes
   python3 runtests.py --valgrind my_script.py
   python3 runtests.py --setup "import numpy as np; a = np.ones(10**6)" --callgrind "a.sum()"
@@ -116,6 +117,12 @@ def parse_args(argv):
                                   "(repeatable), e.g. 'p *self' or py-bt")
     debug_group.add_argument("--batch", action="store_true",
                              help="gdb -batch: run, do the --gdb-ex commands, exit")
+    debug_group.add_argument("--attach", type=int, metavar="PID",
+                             help="with --gdb or --cgdb (and no ARGS): attach to a "
+                                  "running python (gdb -p PID), printers loaded")
+    debug_group.add_argument("--core", metavar="FILE",
+                             help="with --gdb or --cgdb (and no ARGS): open a core "
+                                  "file of python (e.g. from gdb's gcore), printers loaded")
     debug_group.add_argument("--valgrind", nargs=argparse.REMAINDER, metavar="ARGS",
                              help="memcheck (PYTHONMALLOC=malloc, tools/valgrind/python.supp) "
                                   "over tests (paths or node ids, as for -t) or FILE.py "
@@ -153,7 +160,24 @@ def parse_args(argv):
     if args.batch and args.cgdb is not None:
         parser.error("--batch runs gdb without a terminal interface, which is what "
                      "cgdb is: use --batch with --gdb")
+    check_debug_target(parser, args)
     return args
+
+
+def check_debug_target(parser, args):
+    """--attach and --core replace the program that --gdb would start."""
+    chosen = [name for name in ("attach", "core") if getattr(args, name) is not None]
+    if not chosen:
+        return
+    if len(chosen) == 2:
+        parser.error("--attach and --core are two different targets: give one")
+    debugger_args = args.gdb if args.gdb is not None else args.cgdb
+    if debugger_args is None:
+        parser.error(f"--{chosen[0]} goes with --gdb or --cgdb, e.g. "
+                     f"--{chosen[0]} {'PID' if chosen[0] == 'attach' else 'FILE'} --gdb")
+    if debugger_args:
+        parser.error(f"--{chosen[0]} debugs an existing process or core, so --gdb "
+                     f"takes no program: drop {' '.join(debugger_args)!r}")
 
 
 def run(cmd, env):
@@ -237,7 +261,7 @@ def run_debugger(args, python, env):
     frontend, python_args = ("cgdb", args.cgdb) if args.cgdb is not None else ("gdb", args.gdb)
     argv = debugging.gdb_argv(python, python_args, frontend=frontend,
                               breakpoints=args.breakpoints, commands=args.gdb_ex,
-                              batch=args.batch)
+                              batch=args.batch, attach=args.attach, core=args.core)
     return run_interactive(argv, env)
 
 

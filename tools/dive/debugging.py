@@ -35,12 +35,14 @@ def cpython_helpers(base_prefix=sys.base_prefix):
 
 
 def gdb_argv(python, python_args, *, frontend="gdb", breakpoints=(), commands=(),
-             batch=False):
+             batch=False, attach=None, core=None):
     """gdb (or cgdb) running `python python_args`, with CPython's helpers and
     numpy-dive's printers loaded. Breakpoints may name functions of modules not
     loaded yet (pending until `import numpy` loads them); with breakpoints,
     commands or batch, the program is started at once and the commands run
-    where it stops."""
+    where it stops. With `attach` (a PID) or `core` (a core file of `python`)
+    gdb debugs that instead: the commands run where it stopped, and with
+    breakpoints an attached process continues to the first."""
     require(frontend, frontend)
     # the helpers are loaded explicitly: no auto-loading (and its warnings)
     options = ["-q", "-iex", "set breakpoint pending on",
@@ -51,11 +53,19 @@ def gdb_argv(python, python_args, *, frontend="gdb", breakpoints=(), commands=()
         options = ["-batch", "-nx"] + options
     for location in breakpoints:
         options += ["-ex", f"break {location}"]
-    if breakpoints or commands or batch:
-        options += ["-ex", "run"]
+    if attach is not None:
+        target = ["-p", str(attach)]
+        start = ["-ex", "continue"] if breakpoints else []
+    elif core is not None:
+        target = [str(python), str(core)]
+        start = []
+    else:
+        target = ["--args", str(python), *python_args]
+        start = ["-ex", "run"] if breakpoints or commands or batch else []
+    options += start
     for command in commands:
         options += ["-ex", command]
-    options += ["--args", str(python), *python_args]
+    options += target
     return [frontend, "--", *options] if frontend == "cgdb" else [frontend, *options]
 
 

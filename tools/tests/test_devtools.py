@@ -219,6 +219,26 @@ class TestTracerOnASyntheticProfile:
 
 # --- the tools for real (slow: they build the debug and profiling profiles) ---
 
+def descendants(pid):
+    """(pid, command line) of the descendants of pid, from /proc."""
+    found, parents = [], {pid}
+    for _ in range(4):                  # runtests.py -> python -> ...
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if ppid in parents and int(entry) not in parents:
+                parents.add(int(entry))
+                found.append((int(entry), cmdline))
+    return found
+
+
 def runtests(*args, timeout=3000):
     return subprocess.run([sys.executable, str(REPO / "runtests.py"), *args],
                           capture_output=True, text=True, cwd=REPO, timeout=timeout)
@@ -246,6 +266,36 @@ class TestGdb:
         assert "nd = 2," in out and "dimensions = 0x" in out      # np-fields
         assert re.search(r"^\$\d+ = 2$", out, re.MULTILINE)       # $np_fields(self)->nd
         assert 'File "<string>", line 3, in <module>' in out      # py-bt
+
+    def test_attach_and_core(self, tmp_path):
+        with subprocess.Popen(
+                [sys.executable, str(REPO / "runtests.py"), "--profile", "debug",
+                 "--no-build", "--python", "-c", "import sys, time, numpy as np\n"
+                                                 "a = np.arange(4, dtype=np.quad) / 4\n"
+                                                 "print(id(a), flush=True)\n"
+                                                 "time.sleep(120)\n"],
+                stdout=subprocess.PIPE, text=True, cwd=REPO) as child:
+            self.debug_running_python(child, tmp_path)
+
+    @staticmethod
+    def debug_running_python(child, tmp_path):
+        try:
+            address = int(child.stdout.readline())
+            python = next(pid for pid, cmdline in descendants(child.pid)
+                          if "time.sleep(120)" in cmdline)
+            expected = "<ndarray quad shape=(4,) strides=(16,) flags="
+            show = ["--gdb-ex", f"np-print {address:#x}", "--gdb-ex", "py-bt"]
+            attached = runtests("--no-build", "--batch", "--attach", str(python), *show,
+                                "--gdb-ex", f"gcore {tmp_path / 'python.core'}", "--gdb")
+            assert attached.returncode == 0, attached.stderr[-2000:]
+            assert expected in attached.stdout and "[0.0, 0.25, 0.5, 0.75]" in attached.stdout
+            assert 'File "<string>", line 4, in <module>' in attached.stdout   # py-bt
+            core = runtests("--no-build", "--batch", "--core", str(tmp_path / "python.core"),
+                            *show, "--gdb")
+            assert core.returncode == 0, core.stderr[-2000:]
+            assert expected in core.stdout and "[0.0, 0.25, 0.5, 0.75]" in core.stdout
+        finally:
+            child.kill()
 
     def test_half_and_quad_in_c(self, tmp_path):
         source = tmp_path / "floats.c"
