@@ -45,17 +45,18 @@ def run(python, env, setup, code, *, label="callgrind"):
             "valgrind", "--tool=callgrind", "--instr-atstart=no", "--collect-atstart=no",
             f"--callgrind-out-file={out}", "--dump-line=yes", "--compress-strings=no",
             "--compress-pos=no", str(python), "-c", DRIVER, str(HELPER_DIR), setup, code]
-    before = set(OUTPUT_DIR.glob(f"{label}.out.*"))
     # a fixed hash seed: dict and set layouts, and so the counts, repeat exactly
-    result = subprocess.run(argv, env={**env, "PYTHONHASHSEED": "0"}, cwd=paths.REPO,
-                            stderr=subprocess.PIPE, text=True)
-    written = sorted(set(OUTPUT_DIR.glob(f"{label}.out.*")) - before,
-                     key=lambda p: p.stat().st_mtime)
-    if result.returncode != 0 or not written:
-        raise DiveError(f"callgrind failed (exit {result.returncode}):\n"
-                        f"{result.stderr.strip()[-3000:]}")
-    normalise_paths(written[-1])
-    return written[-1]
+    with subprocess.Popen(argv, env={**env, "PYTHONHASHSEED": "0"}, cwd=paths.REPO,
+                          stderr=subprocess.PIPE, text=True) as process:
+        _, stderr = process.communicate()
+    # setarch and valgrind exec in turn: %p is this process's PID, so runs
+    # side by side (pytest -n) each find their own file
+    written = OUTPUT_DIR / f"{label}.out.{process.pid}"
+    if process.returncode != 0 or not written.exists():
+        raise DiveError(f"callgrind failed (exit {process.returncode}):\n"
+                        f"{stderr.strip()[-3000:]}")
+    normalise_paths(written)
+    return written
 
 
 _PATH_SPEC = re.compile(r"^((?:fl|fi|fe|cfi|cfl)=)(/.*)$", re.MULTILINE)
@@ -132,6 +133,13 @@ class Profile:
 
     def callees(self, name):
         return {b: c for (a, b), c in self.calls.items() if a == name and b != name}
+
+    def inclusive(self, name):
+        """Self cost and the calls out (a recursive call's cost counted once)."""
+        return self.functions[name].self_cost + sum(c.cost for c in self.callees(name).values())
+
+    def calls_into(self, name):
+        return sum(c.count for c in self.callers(name).values())
 
 
 _SPEC = re.compile(r"^(ob|fl|fi|fe|fn|cob|cfi|cfl|cfn)=(.*)$")

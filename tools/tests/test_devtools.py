@@ -410,6 +410,41 @@ class TestCallgrindAndTracer:
         assert positions == sorted(positions), result.stdout
         assert "SIMD variant" in result.stdout or "baseline" in result.stdout
 
+    # The loop is found by where the cost is, whatever its name: the work
+    # in the loop's own instructions or in a call per element
+    WIDE_SETUP = ("import numpy as np; a = np.random.default_rng(0).standard_normal(2000);"
+                  " q = a.astype(np.quad); s = np.array(['abc', 'de'] * 1000)")
+
+    @pytest.mark.parametrize("expression, loop, source", [
+        ("a * 2.5", "DOUBLE_multiply", "loops_arithm_fp.dispatch.c.src"),
+        ("np.sqrt(a)", "DOUBLE_sqrt", "loops_unary_fp.dispatch.c.src"),
+        ("np.einsum('i,i->', a, a)", "double_sum_of_products", "einsum_sumprod.c.src"),
+        ("np.sort(a)", "", "x86-simd-sort"),
+        ("a.astype(str)", "DOUBLE_to_UNICODE", "arraytypes.c.src"),
+        ("a.astype(np.quad)", "double_to_quad", "quad/quad_casts.c"),
+        ("q + q", "quad_binary_strided", "quad/quad_arith.dispatch.c"),
+        ("np.sqrt(q)", "unary_loop", "quad/quad_ufuncs.c"),
+        ("q.sum()", "pairwise_sum", "quad/quad_ufuncs.c"),
+        ("np.einsum('i,i->', q, q)", "quad_einsum_sum_of_products", "quad/quad_einsum.c"),
+        ("np.sort(q)", "", "quad/quad_sort.c.src"),
+        ("q.kurtosis()", "kurtosis_pass", "quad/kurtosis_quad.c"),
+        ("np.strings.add(s, s)", "int string_add_loop", "string_ufuncs.cpp"),
+        ("np.strings.str_len(s)", "int string_str_len_loop", "string_ufuncs.cpp"),
+    ])
+    def test_trace_finds_the_loop_by_cost(self, expression, loop, source):
+        result = runtests("--no-build", "--setup", self.WIDE_SETUP, "--trace", expression)
+        assert result.returncode == 0, result.stderr[-3000:]
+        row = next(line for line in result.stdout.splitlines()
+                   if line.rstrip().endswith("the inner loop"))
+        assert row.strip().startswith(loop) and source in row, result.stdout
+
+    def test_trace_says_when_the_machinery_outweighs_the_loop(self):
+        result = runtests("--no-build", "--setup", "import numpy as np; a = np.ones(4)",
+                          "--trace", "a + a")
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "(the typed loop DOUBLE_add" in result.stdout
+        assert "NumPy's machinery costs more than the loop" in result.stdout
+
 
 # --- heavy: the fork's tests under memcheck, ASan+UBSan and the refcount
 # check, on a subset that covers every path of the new code (CI runs these) ---
