@@ -32,7 +32,7 @@ Debugging and profiling (doc/debugging.rst walks through them):
   python3 runtests.py --valgrind numpy/_core/tests/test_kurtosis.py::TestAxes
   python3 runtests.py --valgrind my_script.py
   python3 runtests.py --setup "import numpy as np; a = np.ones(10**6)" --callgrind "a.sum()"
-  python3 runtests.py --setup "import numpy as np; a = np.ones(10)" --trace "a + a"
+  python3 runtests.py --setup "import numpy as np; a = np.ones(1000)" --trace "a + a"
 
 Profiles (site.cfg): debug (-O0 -g3, asserts, no SIMD dispatch; the default
 for gdb and valgrind), release (-O3, CPU dispatch like the wheels; the default
