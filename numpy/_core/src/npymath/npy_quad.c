@@ -895,7 +895,7 @@ round_to_normal(u128 sig, int sticky, npy_int64 exp2, u128 *bits)
     return u128_lt(*bits, INF_BITS);
 }
 
-/* fma when an operand is inf or NaN *//* fma when an operand is inf or NaN */
+/* fma when an operand is inf or NaN */
 static npy_quad
 fma_special(u128 ua, u128 ub, u128 uc)
 {
