@@ -19,7 +19,6 @@
 #include "abstractdtypes.h"
 #include "common.h"  /* NPY_ALIGNOF */
 #include "dtypemeta.h"
-#include "lowlevel_strided_loops.h"  /* npy_bswap4 */
 #include "npy_static_data.h"
 #include "scalartypes.h"  /* _npy_type_promotion_table */
 #include "quadtype.h"
@@ -299,21 +298,17 @@ QUAD_scan(FILE *fp, void *data, void *NPY_UNUSED(ignore),
 
 /*
  * Legacy casts to and from the string dtypes: str(q) is the shortest text
- * that reads back as q, and text is parsed exactly.  Neither makes a Python
- * object per element; text that the parser's fast path leaves (quadtype.h)
- * goes through the scalar, which raises np.quad(text)'s error or warning.
+ * that reads back as q, and text is parsed exactly, as np.quad(text) does
+ * (quadtype.h).  Neither makes a Python object per element.  NumPy hands a
+ * legacy cast native byte order only (it wraps the cast in byte swaps).
  */
 
 /* text as the length code points of a U item, zero-padded */
 static void
-store_ucs4(char *item, npy_intp length, const char *text, npy_intp text_length,
-           int byteswapped)
+store_ucs4(char *item, npy_intp length, const char *text, npy_intp text_length)
 {
     for (npy_intp i = 0; i < length; i++) {
-        npy_uint32 c = i < text_length ? (unsigned char)text[i] : 0;
-        if (byteswapped) {
-            c = npy_bswap4(c);
-        }
+        Py_UCS4 c = i < text_length ? (unsigned char)text[i] : 0;
         memcpy(item + i * sizeof(c), &c, sizeof(c));
     }
 }
@@ -321,28 +316,22 @@ store_ucs4(char *item, npy_intp length, const char *text, npy_intp text_length,
 
 static void
 quad_to_flexible(void *input, void *output, npy_intp n,
-                 void *vaip, void *vaop)
+                 void *NPY_UNUSED(vaip), void *vaop)
 {
-    PyArrayObject *aip = vaip, *aop = vaop;
+    PyArrayObject *aop = vaop;
     int unicode = PyArray_TYPE(aop) == NPY_UNICODE;
-    int swap_in = aip != NULL && PyArray_ISBYTESWAPPED(aip);
-    int swap_out = PyArray_ISBYTESWAPPED(aop);
     npy_intp out_size = PyArray_ITEMSIZE(aop);
     char *ip = input, *op = output;
 
     for (npy_intp i = 0; i < n; i++, ip += sizeof(npy_quad), op += out_size) {
-        npy_quad value = quad_load(ip);
-        if (swap_in) {
-            quad_byteswap(&value);
-        }
-        const char *text = quad_scalar_text(value);
+        const char *text = quad_scalar_text(quad_load(ip));
         if (text == NULL) {
             return;
         }
         /* truncated to the item, as for the other floats */
         npy_intp length = (npy_intp)strlen(text);
         if (unicode) {
-            store_ucs4(op, out_size / 4, text, length, swap_out);
+            store_ucs4(op, out_size / 4, text, length);
         }
         else {
             npy_intp kept = length < out_size ? length : out_size;
@@ -353,14 +342,12 @@ quad_to_flexible(void *input, void *output, npy_intp n,
 }
 
 
-/* 0 and *out, 1 for the general path, -1 on error: see quadtype.h */
+/* An S or U item's text: trailing NULs are padding, as getitem strips them */
 static int
-flexible_item_to_quad(const char *item, npy_intp size, int unicode,
-                      npy_quad *out)
+flexible_item_to_quad(const char *item, npy_intp size, int unicode, npy_quad *out)
 {
     if (unicode) {
         npy_intp length = size / 4;
-        /* trailing NULs are padding, as getitem strips them */
         for (; length > 0; length--) {
             npy_uint32 last;
             memcpy(&last, item + (length - 1) * 4, sizeof(last));
@@ -373,45 +360,25 @@ flexible_item_to_quad(const char *item, npy_intp size, int unicode,
     while (size > 0 && item[size - 1] == '\0') {
         size--;
     }
-    return quad_from_chars(item, size, out);
+    return quad_from_bytes(item, size, out);
 }
 
 
 static void
 flexible_to_quad(void *input, void *output, npy_intp n,
-                 void *vaip, void *vaop)
+                 void *vaip, void *NPY_UNUSED(vaop))
 {
-    PyArrayObject *aip = vaip, *aop = vaop;
+    PyArrayObject *aip = vaip;
     int unicode = PyArray_TYPE(aip) == NPY_UNICODE;
-    /* byte-swapped U takes the general path, which swaps */
-    int fast = !(unicode && PyArray_ISBYTESWAPPED(aip));
-    int swap_out = PyArray_ISBYTESWAPPED(aop);
     npy_intp in_size = PyArray_ITEMSIZE(aip);
     char *ip = input, *op = output;
 
     for (npy_intp i = 0; i < n; i++, ip += in_size, op += sizeof(npy_quad)) {
         npy_quad value;
-        int parsed = fast ? flexible_item_to_quad(ip, in_size, unicode, &value) : 1;
-        if (parsed < 0) {
+        if (flexible_item_to_quad(ip, in_size, unicode, &value) < 0) {
             return;
         }
-        if (parsed == 0) {
-            if (swap_out) {
-                quad_byteswap(&value);
-            }
-            quad_store(op, value);
-            continue;
-        }
-        PyObject *text = PyDataType_GetArrFuncs(PyArray_DESCR(aip))->getitem(
-                ip, aip);
-        if (text == NULL) {
-            return;
-        }
-        int result = QUAD_legacy_setitem(text, op, aop);
-        Py_DECREF(text);
-        if (result < 0) {
-            return;
-        }
+        quad_store(op, value);
     }
 }
 

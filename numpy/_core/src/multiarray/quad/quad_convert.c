@@ -698,7 +698,11 @@ quad_from_string(PyObject *text, npy_quad *out)
 #define QUAD_SHORT_TEXT 128
 
 
-/* the fast path's parse of NUL-terminated ASCII text (quadtype.h) */
+/*
+ * The string casts' fast path: NUL-terminated ASCII text parsed without a
+ * Python object.  0 with *out set; 1 when the text is no number or
+ * overflows, for quad_from_string's error or warning; -1 on error.
+ */
 static int
 parse_short_text(const char *text, npy_quad *out)
 {
@@ -714,8 +718,9 @@ parse_short_text(const char *text, npy_quad *out)
 }
 
 
-NPY_NO_EXPORT int
-quad_from_chars(const char *chars, npy_intp length, npy_quad *out)
+/* chars[0:length] as parse_short_text's text, or 1 if it cannot be */
+static int
+parse_short_chars(const char *chars, npy_intp length, npy_quad *out)
 {
     char text[QUAD_SHORT_TEXT];
 
@@ -729,24 +734,83 @@ quad_from_chars(const char *chars, npy_intp length, npy_quad *out)
 }
 
 
+/* quad_from_string(text), its new reference released; text may be NULL */
+static int
+quad_from_new_text(PyObject *text, npy_quad *out)
+{
+    if (text == NULL) {
+        return -1;
+    }
+    int result = quad_from_string(text, out);
+    Py_DECREF(text);
+    return result;
+}
+
+
+NPY_NO_EXPORT int
+quad_from_bytes(const char *chars, npy_intp length, npy_quad *out)
+{
+    int parsed = parse_short_chars(chars, length, out);
+    if (parsed != 1) {
+        return parsed;
+    }
+    return quad_from_new_text(PyBytes_FromStringAndSize(chars, length), out);
+}
+
+
+NPY_NO_EXPORT int
+quad_from_utf8(const char *chars, npy_intp length, npy_quad *out)
+{
+    int parsed = parse_short_chars(chars, length, out);
+    if (parsed != 1) {
+        return parsed;
+    }
+    return quad_from_new_text(PyUnicode_DecodeUTF8(chars, length, NULL), out);
+}
+
+
+/* code point i of UCS4 data that may be unaligned */
+static Py_UCS4
+ucs4_at(const char *data, npy_intp i)
+{
+    Py_UCS4 c;
+    memcpy(&c, data + i * sizeof(c), sizeof(c));
+    return c;
+}
+
+
 NPY_NO_EXPORT int
 quad_from_ucs4(const char *data, npy_intp length, npy_quad *out)
 {
     char text[QUAD_SHORT_TEXT];
+    npy_intp ascii = 0;
 
-    if (length >= QUAD_SHORT_TEXT) {
-        return 1;
-    }
-    for (npy_intp i = 0; i < length; i++) {
-        Py_UCS4 c;
-        memcpy(&c, data + i * sizeof(c), sizeof(c));
-        if (c == 0 || c > 127) {
-            return 1;
+    if (length < QUAD_SHORT_TEXT) {
+        for (; ascii < length; ascii++) {
+            Py_UCS4 c = ucs4_at(data, ascii);
+            if (c == 0 || c > 127) {
+                break;
+            }
+            text[ascii] = (char)c;
         }
-        text[i] = (char)c;
     }
-    text[length] = '\0';
-    return parse_short_text(text, out);
+    if (length > 0 && ascii == length) {
+        text[length] = '\0';
+        int parsed = parse_short_text(text, out);
+        if (parsed != 1) {
+            return parsed;
+        }
+    }
+    /* the general path's str, from an aligned copy of the code points */
+    Py_UCS4 *aligned = PyMem_Malloc((length > 0 ? length : 1) * sizeof(Py_UCS4));
+    if (aligned == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(aligned, data, length * sizeof(Py_UCS4));
+    PyObject *str = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, aligned, length);
+    PyMem_Free(aligned);
+    return quad_from_new_text(str, out);
 }
 
 

@@ -86,15 +86,18 @@ NPY_NO_EXPORT int
 quad_from_string(PyObject *text, npy_quad *out);
 
 /*
- * The string casts' fast path, without a Python object: text that is short,
- * ASCII and a number in range gives 0 with *out set; any other (no number,
- * non-ASCII, a NUL, an overflow) gives 1, for the caller's general path
- * through quad_from_string, which raises the error or warns as
- * np.quad(text) does.  -1 is an error (set).  quad_from_chars reads bytes
- * (S, and StringDType's UTF-8), quad_from_ucs4 length UCS4 code points (U).
+ * np.quad(text) for the string casts, from an item's characters: short
+ * ASCII text that is a number in range (the common case) without a Python
+ * object, other text through quad_from_string for its error or warning.
+ * quad_from_bytes reads S items (an error shows b'...'), quad_from_utf8
+ * StringDType's strings, quad_from_ucs4 `length` code points of a U item
+ * (native byte order, maybe unaligned).
  */
 NPY_NO_EXPORT int
-quad_from_chars(const char *chars, npy_intp length, npy_quad *out);
+quad_from_bytes(const char *chars, npy_intp length, npy_quad *out);
+
+NPY_NO_EXPORT int
+quad_from_utf8(const char *chars, npy_intp length, npy_quad *out);
 
 NPY_NO_EXPORT int
 quad_from_ucs4(const char *data, npy_intp length, npy_quad *out);
