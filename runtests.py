@@ -261,7 +261,9 @@ def run_debugger(args, python, env):
     frontend, python_args = ("cgdb", args.cgdb) if args.cgdb is not None else ("gdb", args.gdb)
     argv = debugging.gdb_argv(python, python_args, frontend=frontend,
                               breakpoints=args.breakpoints, commands=args.gdb_ex,
-                              batch=args.batch, attach=args.attach, core=args.core)
+                              batch=args.batch, attach=args.attach,
+                              # gdb runs in the repository: the core as the user named it
+                              core=args.core and os.path.abspath(args.core))
     return run_interactive(argv, env)
 
 

@@ -239,9 +239,9 @@ def descendants(pid):
     return found
 
 
-def runtests(*args, timeout=3000):
+def runtests(*args, timeout=3000, cwd=REPO):
     return subprocess.run([sys.executable, str(REPO / "runtests.py"), *args],
-                          capture_output=True, text=True, cwd=REPO, timeout=timeout)
+                          capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
 @pytest.mark.slow
@@ -290,8 +290,9 @@ class TestGdb:
             assert attached.returncode == 0, attached.stderr[-2000:]
             assert expected in attached.stdout and "[0.0, 0.25, 0.5, 0.75]" in attached.stdout
             assert 'File "<string>", line 4, in <module>' in attached.stdout   # py-bt
-            core = runtests("--no-build", "--batch", "--core", str(tmp_path / "python.core"),
-                            *show, "--gdb")
+            # named relative to the user's directory, not the repository's
+            core = runtests("--no-build", "--batch", "--core", "python.core", *show, "--gdb",
+                            cwd=tmp_path)
             assert core.returncode == 0, core.stderr[-2000:]
             assert expected in core.stdout and "[0.0, 0.25, 0.5, 0.75]" in core.stdout
         finally:
