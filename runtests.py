@@ -45,18 +45,240 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
 from dive import (build, callgrind, coverage, debugging, paths, profiles,  # noqa: E402
                   testing, tracer, venv)
-from dive.errors import DiveError  # noqa: E402
+from dive.errors import EXIT_STATUS_HELP, DiveError, guarded  # noqa: E402
 
 
-def parse_args(argv):
+@dataclass(frozen=True)
+class Session:
+    """What every mode runs with: the profile, its build and environment."""
+    profile: profiles.Profile
+    python: Path
+    site: Path
+    env: dict
+
+
+def run(cmd, env):
+    return subprocess.run([str(c) for c in cmd], env=env, cwd=paths.REPO).returncode
+
+
+def run_interactive(cmd, env):
+    """Run a child that owns the terminal (gdb, cgdb, IPython, a shell, your
+    script): Ctrl-C, which the terminal sends to the whole foreground process
+    group, is the child's alone. The driver only waits: a Python handler (not
+    SIG_IGN, which exec would pass on) keeps it from raising KeyboardInterrupt
+    and killing the child, and the child starts with SIGINT's default action.
+    """
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    try:
+        return run(cmd, env)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# --- the modes' handlers: each takes the parsed arguments and the Session ---
+
+def run_tests(args, session):
+    targets = args.tests or testing.default_targets()
+    extra = ["-" + "v" * args.verbose] if args.verbose else []
+    if args.compare_stock:
+        testing.STOCK_OUTCOMES.unlink(missing_ok=True)
+        run_stock_tests(args, session.python, targets)
+        extra += testing.compare_args(session.profile)
+    cmd = testing.pytest_command(
+        session.python, paths.PREPARED_TREE, session.site, targets=targets,
+        mode=args.mode, workers=args.parallel, extra_args=extra + args.pytest_args)
+    return run(cmd, session.env)
+
+
+def run_stock_tests(args, python, targets):
+    """Record upstream's outcomes on stock NumPy; its output goes to a log file."""
+    stock_site = testing.stock_numpy_site()
+    cmd = testing.stock_command(python, paths.PREPARED_TREE, stock_site, targets=targets,
+                                mode=args.mode, workers=args.parallel)
+    log = testing.STOCK_OUTCOMES.with_suffix(".log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    print(f"Running upstream's tests against stock NumPy ({stock_site / 'numpy'}) ...",
+          end=" ", flush=True)
+    with open(log, "w") as out:
+        subprocess.run(cmd, env=testing.test_environ(venv.environ(), stock_site, "stock"),
+                       cwd=paths.REPO, stdout=out, stderr=subprocess.STDOUT)
+    lines = log.read_text().strip().splitlines()
+    print(lines[-1].strip("= ") if lines else "no output", f"(log: {log})", flush=True)
+    if not testing.STOCK_OUTCOMES.exists():
+        raise DiveError(f"the stock NumPy run recorded no outcomes; see {log}")
+
+
+def report_install(args, session):
+    print(f"numpy-dive ({session.profile.name}) is installed in {session.site}")
+    return 0
+
+
+def run_python(args, session):
+    return run_interactive([session.python, *args.python], session.env)
+
+
+def run_ipython(args, session):
+    venv.ensure_package("ipython")
+    return run_interactive([session.python, "-m", "IPython"], session.env)
+
+
+def run_shell(args, session):
+    print(f"numpy-dive ({session.profile.name}) on PYTHONPATH; exit the shell to return")
+    return run_interactive([os.environ.get("SHELL", "/bin/bash")], session.env)
+
+
+def run_debugger(args, session):
+    frontend, python_args = ("cgdb", args.cgdb) if args.cgdb is not None else ("gdb", args.gdb)
+    argv = debugging.gdb_argv(session.python, python_args, frontend=frontend,
+                              breakpoints=args.breakpoints or (), commands=args.gdb_ex or (),
+                              batch=args.batch, attach=args.attach,
+                              # gdb runs in the repository: the core as the user named it
+                              core=args.core and os.path.abspath(args.core))
+    return run_interactive(argv, session.env)
+
+
+def run_valgrind(args, session):
+    """memcheck over a script (FILE.py [ARGS]) or over tests; fails on any
+    error, and on any block definitely lost by NumPy's code."""
+    targets = args.valgrind
+    if targets and targets[0].endswith(".py") and not targets[0].startswith("numpy/"):
+        command = [session.python, *targets]
+    else:
+        command = testing.pytest_command(
+            session.python, paths.PREPARED_TREE, session.site,
+            targets=targets or testing.dive_targets(), mode=args.mode, workers=None,
+            extra_args=["-p", "no:cacheprovider"] + args.pytest_args)
+    log = paths.BUILD / "valgrind" / "memcheck.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    status = run(debugging.valgrind_argv(command, log),
+                 debugging.valgrind_environ(session.env))
+    report = log.read_text(errors="replace")
+    errors, numpy_leaks, other_leaks = debugging.memcheck_verdict(report)
+    for record in numpy_leaks:
+        print(record, file=sys.stderr)
+    print(f"memcheck: {errors} errors; {len(numpy_leaks)} blocks definitely lost by "
+          f"NumPy's code, {len(other_leaks)} by the interpreter (not counted); "
+          f"report: {log.relative_to(paths.REPO)}", file=sys.stderr)
+    if errors:
+        print(report.split("HEAP SUMMARY")[0], file=sys.stderr)
+    return status or (1 if errors or numpy_leaks else 0)
+
+
+def run_callgrind(args, session):
+    path = callgrind.run(session.python, session.env, args.setup or "",
+                         args.callgrind)
+    print(callgrind.annotate(path))
+    print(f"\nwritten: {callgrind.report_path(path)}  (open it with: kcachegrind "
+          f"{callgrind.report_path(path)})")
+    return 0
+
+
+def run_trace(args, session):
+    text, path = tracer.trace(session.python, session.env, args.setup or "",
+                              args.trace)
+    print(text)
+    print(f"\n(the call graph: kcachegrind {callgrind.report_path(path)})")
+    return 0
+
+
+def run_coverage(args, session):
+    """The tests (the fork's own unless -t) on gcov counters, then the report."""
+    coverage.reset(session.profile)
+    args.tests = args.tests or testing.dive_targets()
+    status = run_tests(args, session)
+    summary, html_dir = coverage.report(session.profile, html=args.lcov_html)
+    print(summary)
+    if html_dir:
+        print(f"HTML report: {html_dir.relative_to(paths.REPO)}/index.html")
+    return status
+
+
+def run_refcount(args, session):
+    debug_python = debugging.require("python3.11d", "python3.11-dbg")
+    return run([debug_python, debugging.LEAK_CHECK], session.env)
+
+
+# --- the mode table ---
+
+@dataclass(frozen=True)
+class Mode:
+    """One way to run: chosen by its option (`dest` is argparse's name for
+    it), built with `profile` unless --profile says otherwise, done by
+    `handler(args, session)`; `options` are the modifiers it takes."""
+    option: str
+    dest: str
+    profile: str
+    handler: object
+    options: tuple = ()
+
+
+TEST_SELECTION = ("tests", "mode", "parallel", "verbose", "pytest_args")
+DEBUGGER = ("breakpoints", "gdb_ex", "attach", "core")
+# the tests run when no mode option is given
+TESTS = Mode("the tests", None, None, run_tests,
+             TEST_SELECTION + ("compare_stock",))
+MODES = (
+    Mode("--build-only", "build_only", None, report_install),
+    Mode("--python", "python", None, run_python),
+    Mode("--ipython", "ipython", None, run_ipython),
+    Mode("--shell", "shell", None, run_shell),
+    Mode("--gdb", "gdb", "debug", run_debugger, DEBUGGER + ("batch",)),
+    Mode("--cgdb", "cgdb", "debug", run_debugger, DEBUGGER),
+    Mode("--valgrind", "valgrind", "debug", run_valgrind, ("mode", "pytest_args")),
+    Mode("--callgrind", "callgrind", "profiling", run_callgrind, ("setup",)),
+    Mode("--trace", "trace", "profiling", run_trace, ("setup",)),
+    Mode("--gcov", "gcov", "coverage", run_coverage, TEST_SELECTION),
+    Mode("--lcov-html", "lcov_html", "coverage", run_coverage, TEST_SELECTION),
+    Mode("--refcount", "refcount", "refdebug", run_refcount),
+)
+# options every mode takes: which build, and how to build it
+BUILD_OPTIONS = ("profile", "no_build", "jobs", "show_build_log")
+
+
+def given(value):
+    """Whether an option was given: argparse leaves absent ones None, False,
+    0 or an empty list."""
+    return value is not None and value is not False and value != 0 and value != []
+
+
+def modes_help():
+    default = f"{profiles.default_name()} (site.cfg's default)"
+    rows = [f"  {mode.option:<14} {mode.profile or default}" for mode in MODES]
+    return ("Modes, one at a time (with none, the tests run), and the profile each\n"
+            "builds unless --profile says otherwise:\n"
+            + "\n".join(rows) + "\n\n" + EXIT_STATUS_HELP)
+
+
+def chosen_mode(parser, args):
+    """The one mode the command line asks for, checked against its modifiers."""
+    # (--gdb and the other ARGS modes are given when their list is empty too)
+    chosen = [mode for mode in MODES if getattr(args, mode.dest) not in (None, False)]
+    if len(chosen) > 1:
+        names = " and ".join(mode.option for mode in chosen)
+        parser.error(f"{names} are different modes: give one (a mode runs alone; "
+                     f"see 'Modes' in --help)")
+    mode = chosen[0] if chosen else TESTS
+    names = {action.dest: "/".join(action.option_strings) or "-- PYTEST_ARGS"
+             for action in parser._actions}
+    free = {"help", *BUILD_OPTIONS, *mode.options, *(other.dest for other in MODES)}
+    for dest, name in names.items():
+        if dest not in free and given(getattr(args, dest)):
+            takers = [m.option for m in (TESTS, *MODES) if dest in m.options]
+            parser.error(f"{name} goes with {' or '.join(takers)}, not with "
+                         f"{mode.option}")
+    return mode
+
+
+def make_parser():
     parser = argparse.ArgumentParser(
-        prog="runtests.py", description=__doc__,
+        prog="runtests.py", description=__doc__, epilog=modes_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     build_group = parser.add_argument_group("building")
     build_group.add_argument(
@@ -78,7 +300,7 @@ def parse_args(argv):
         help="test file, directory or node id; numpy/... means the installed copy "
              "(repeatable; default: numpy and tools/tests)")
     test_group.add_argument(
-        "-m", "--mode", default="fast", metavar="MODE",
+        "-m", "--mode", metavar="MODE",
         help="'fast' (default: -m 'not slow'), 'full' (everything), or a pytest -m expression")
     test_group.add_argument("-n", "--parallel", metavar="N",
                             help="pytest-xdist workers (a number or 'auto')")
@@ -108,11 +330,11 @@ def parse_args(argv):
                                   "must come last")
     debug_group.add_argument("--cgdb", nargs=argparse.REMAINDER, metavar="ARGS",
                              help="the same under cgdb; must come last")
-    debug_group.add_argument("--break", dest="breakpoints", action="append", default=[],
+    debug_group.add_argument("--break", dest="breakpoints", action="append",
                              metavar="LOCATION",
                              help="a gdb breakpoint, e.g. DOUBLE_add (repeatable; "
                                   "starts the program at once)")
-    debug_group.add_argument("--gdb-ex", action="append", default=[], metavar="COMMAND",
+    debug_group.add_argument("--gdb-ex", action="append", metavar="COMMAND",
                              help="a gdb command to run where the program stops "
                                   "(repeatable), e.g. 'p *self' or py-bt")
     debug_group.add_argument("--batch", action="store_true",
@@ -132,7 +354,7 @@ def parse_args(argv):
         "profiling (default profile: profiling)",
         "CODE runs under callgrind after --setup, with instrumentation on only "
         "around CODE: instruction counts, not time, so they repeat under load.")
-    profile_group.add_argument("--setup", default="", metavar="CODE",
+    profile_group.add_argument("--setup", metavar="CODE",
                                help="Python run first, not profiled, e.g. "
                                     "'import numpy as np; a = np.ones(10**6)'")
     profile_group.add_argument("--callgrind", metavar="CODE",
@@ -156,195 +378,41 @@ def parse_args(argv):
 
     parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
                         help="extra arguments for pytest, after --")
-    args = parser.parse_args(argv)
-    if args.batch and args.cgdb is not None:
-        parser.error("--batch runs gdb without a terminal interface, which is what "
-                     "cgdb is: use --batch with --gdb")
-    check_debug_target(parser, args)
-    return args
+    return parser
 
 
 def check_debug_target(parser, args):
-    """--attach and --core replace the program that --gdb would start."""
+    """--attach and --core replace the program that --gdb would start (the
+    mode table has checked that a debugger mode was chosen)."""
     chosen = [name for name in ("attach", "core") if getattr(args, name) is not None]
     if not chosen:
         return
     if len(chosen) == 2:
         parser.error("--attach and --core are two different targets: give one")
     debugger_args = args.gdb if args.gdb is not None else args.cgdb
-    if debugger_args is None:
-        parser.error(f"--{chosen[0]} goes with --gdb or --cgdb, e.g. "
-                     f"--{chosen[0]} {'PID' if chosen[0] == 'attach' else 'FILE'} --gdb")
     if debugger_args:
         parser.error(f"--{chosen[0]} debugs an existing process or core, so --gdb "
                      f"takes no program: drop {' '.join(debugger_args)!r}")
 
 
-def run(cmd, env):
-    return subprocess.run([str(c) for c in cmd], env=env, cwd=paths.REPO).returncode
-
-
-def run_interactive(cmd, env):
-    """Run a child that owns the terminal (gdb, cgdb, IPython, a shell, your
-    script): Ctrl-C, which the terminal sends to the whole foreground process
-    group, is the child's alone. The driver only waits: a Python handler (not
-    SIG_IGN, which exec would pass on) keeps it from raising KeyboardInterrupt
-    and killing the child, and the child starts with SIGINT's default action.
-    """
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
-    try:
-        return run(cmd, env)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def run_stock_tests(args, python, targets):
-    """Record upstream's outcomes on stock NumPy; its output goes to a log file."""
-    stock_site = testing.stock_numpy_site()
-    cmd = testing.stock_command(python, paths.PREPARED_TREE, stock_site, targets=targets,
-                                mode=args.mode, workers=args.parallel)
-    log = testing.STOCK_OUTCOMES.with_suffix(".log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Running upstream's tests against stock NumPy ({stock_site / 'numpy'}) ...",
-          end=" ", flush=True)
-    with open(log, "w") as out:
-        subprocess.run(cmd, env=testing.test_environ(venv.environ(), stock_site, "stock"),
-                       cwd=paths.REPO, stdout=out, stderr=subprocess.STDOUT)
-    lines = log.read_text().strip().splitlines()
-    print(lines[-1].strip("= ") if lines else "no output", f"(log: {log})", flush=True)
-    if not testing.STOCK_OUTCOMES.exists():
-        raise DiveError(f"the stock NumPy run recorded no outcomes; see {log}")
-
-
-def run_coverage(args, profile, python, site, env):
-    """The tests (the fork's own unless -t) on gcov counters, then the report."""
-    coverage.reset(profile)
-    args.tests = args.tests or testing.dive_targets()
-    status = run_tests(args, profile, python, site, env)
-    summary, html_dir = coverage.report(profile, html=args.lcov_html)
-    print(summary)
-    if html_dir:
-        print(f"HTML report: {html_dir.relative_to(paths.REPO)}/index.html")
-    return status
-
-
-def run_tests(args, profile, python, site, env):
-    targets = args.tests or testing.default_targets()
-    extra = ["-" + "v" * args.verbose] if args.verbose else []
-    if args.compare_stock:
-        testing.STOCK_OUTCOMES.unlink(missing_ok=True)
-        run_stock_tests(args, python, targets)
-        extra += testing.compare_args(profile)
-    cmd = testing.pytest_command(
-        python, paths.PREPARED_TREE, site, targets=targets, mode=args.mode,
-        workers=args.parallel, extra_args=extra + args.pytest_args)
-    return run(cmd, env)
-
-
-def profile_name(args):
-    """--profile if given; debug for the debuggers, profiling for callgrind and
-    the tracer, else the site.cfg default."""
-    if args.profile:
-        return args.profile
-    if args.gdb is not None or args.cgdb is not None or args.valgrind is not None:
-        return "debug"
-    if args.callgrind is not None or args.trace is not None:
-        return "profiling"
-    if args.gcov or args.lcov_html:
-        return "coverage"
-    if args.refcount:
-        return "refdebug"
-    return None
-
-
-def run_debugger(args, python, env):
-    frontend, python_args = ("cgdb", args.cgdb) if args.cgdb is not None else ("gdb", args.gdb)
-    argv = debugging.gdb_argv(python, python_args, frontend=frontend,
-                              breakpoints=args.breakpoints, commands=args.gdb_ex,
-                              batch=args.batch, attach=args.attach,
-                              # gdb runs in the repository: the core as the user named it
-                              core=args.core and os.path.abspath(args.core))
-    return run_interactive(argv, env)
-
-
-def run_valgrind(args, profile, python, site, env):
-    """memcheck over a script (FILE.py [ARGS]) or over tests; fails on any
-    error, and on any block definitely lost by NumPy's code."""
-    targets = args.valgrind
-    if targets and targets[0].endswith(".py") and not targets[0].startswith("numpy/"):
-        command = [python, *targets]
-    else:
-        command = testing.pytest_command(
-            python, paths.PREPARED_TREE, site, targets=targets or testing.dive_targets(),
-            mode=args.mode, workers=None, extra_args=["-p", "no:cacheprovider"]
-            + args.pytest_args)
-    log = paths.BUILD / "valgrind" / "memcheck.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    status = run(debugging.valgrind_argv(command, log), debugging.valgrind_environ(env))
-    report = log.read_text(errors="replace")
-    errors, numpy_leaks, other_leaks = debugging.memcheck_verdict(report)
-    for record in numpy_leaks:
-        print(record, file=sys.stderr)
-    print(f"memcheck: {errors} errors; {len(numpy_leaks)} blocks definitely lost by "
-          f"NumPy's code, {len(other_leaks)} by the interpreter (not counted); "
-          f"report: {log.relative_to(paths.REPO)}", file=sys.stderr)
-    if errors:
-        print(report.split("HEAP SUMMARY")[0], file=sys.stderr)
-    return status or (1 if errors or numpy_leaks else 0)
-
-
-def run_callgrind(args, python, env):
-    path = callgrind.run(python, env, args.setup, args.callgrind)
-    print(callgrind.annotate(path))
-    print(f"\nwritten: {callgrind.report_path(path)}  (open it with: kcachegrind "
-          f"{callgrind.report_path(path)})")
-    return 0
-
-
 def main(argv=None):
-    args = parse_args(argv)
-    try:
-        profile = profiles.load(profile_name(args))
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    mode = chosen_mode(parser, args)
+    check_debug_target(parser, args)
+    args.mode = args.mode or "fast"
+
+    def work():
+        profile = profiles.load(args.profile or mode.profile)
         python = venv.ensure_venv()
         if args.no_build:
             site = build.site_packages(profile)
         else:
             site = build.build(profile, jobs=args.jobs, show_log=args.show_build_log)
-        if args.build_only:
-            print(f"numpy-dive ({profile.name}) is installed in {site}")
-            return 0
         env = profile.run_environment(
             testing.test_environ(venv.environ(), site, profile.name))
-        if args.python is not None:
-            return run_interactive([python, *args.python], env)
-        if args.ipython:
-            venv.ensure_package("ipython")
-            return run_interactive([python, "-m", "IPython"], env)
-        if args.shell:
-            print(f"numpy-dive ({profile.name}) on PYTHONPATH; exit the shell to return")
-            return run_interactive([os.environ.get("SHELL", "/bin/bash")], env)
-        if args.gdb is not None or args.cgdb is not None:
-            return run_debugger(args, python, env)
-        if args.valgrind is not None:
-            return run_valgrind(args, profile, python, site, env)
-        if args.callgrind is not None:
-            return run_callgrind(args, python, env)
-        if args.trace is not None:
-            text, path = tracer.trace(python, env, args.setup, args.trace)
-            print(text)
-            print(f"\n(the call graph: kcachegrind {callgrind.report_path(path)})")
-            return 0
-        if args.gcov or args.lcov_html:
-            return run_coverage(args, profile, python, site, env)
-        if args.refcount:
-            debug_python = debugging.require("python3.11d", "python3.11-dbg")
-            return run([debug_python, debugging.LEAK_CHECK], env)
-        return run_tests(args, profile, python, site, env)
-    except DiveError as exc:
-        print(f"runtests.py: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+        return mode.handler(args, Session(profile, python, site, env))
+    return guarded(parser.prog, work)
 
 
 if __name__ == "__main__":

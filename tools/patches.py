@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dive import patches, tree  # noqa: E402
-from dive.errors import DiveError  # noqa: E402
+from dive.errors import EXIT_OK, EXIT_STATUS_HELP, guarded  # noqa: E402
 
 
 def cmd_prepare(args):
@@ -52,7 +52,7 @@ def cmd_check(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="tools/patches.py", description=__doc__,
+        prog="tools/patches.py", description=__doc__, epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     prepare = sub.add_parser("prepare", help="assemble build/src")
@@ -64,12 +64,11 @@ def main(argv=None):
     sub.add_parser("check", help="check the series applies to a fresh sdist").set_defaults(
         func=cmd_check)
     args = parser.parse_args(argv)
-    try:
+
+    def work():
         args.func(args)
-    except DiveError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_OK
+    return guarded(parser.prog, work)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from . import paths, tree, upstream
-from .errors import DiveError
+from .errors import CheckFailed, DiveError
 from .gitutil import git, git_out
 
 ORIGIN = "vendor, numpy-dive"
@@ -120,7 +120,7 @@ def _check_patch_p1(sdist, workdir, patches_dir):
         if result.returncode != 0:
             failed = re.findall(r"patching file (\S+)\n(?:.*\n)*?.*FAILED", result.stdout)
             files = ", ".join(failed) or "see below"
-            raise DiveError(f"patch -p1: {name} does not apply (file: {files}):\n"
+            raise CheckFailed(f"patch -p1: {name} does not apply (file: {files}):\n"
                             f"{result.stdout.strip()}")
 
 
@@ -130,7 +130,7 @@ def _check_quilt(sdist, workdir, patches_dir):
     result = subprocess.run(["quilt", "push", "-a", "-q"], cwd=src, env=env,
                             capture_output=True, text=True)
     if result.returncode != 0:
-        raise DiveError(f"quilt push -a failed:\n{result.stdout}{result.stderr}")
+        raise CheckFailed(f"quilt push -a failed:\n{result.stdout}{result.stderr}")
 
 
 def check(patches_dir=paths.PATCHES, pin=None, cache=None):

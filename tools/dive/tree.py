@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from . import paths, upstream
-from .errors import DiveError
+from .errors import CheckFailed, DiveError
 from .gitutil import git, git_out
 
 UPSTREAM_TAG = "upstream"
@@ -78,7 +78,7 @@ def apply_series(tree, patches_dir=paths.PATCHES):
         if result.returncode != 0:
             git(tree, "am", "--abort", check=False)
             files = ", ".join(_failed_files(result.stderr)) or "see below"
-            raise DiveError(
+            raise CheckFailed(
                 f"patch {name} does not apply (file: {files}):\n{result.stderr.strip()}")
 
 

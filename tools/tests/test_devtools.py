@@ -132,13 +132,6 @@ class TestCommandLines:
         cgdb = debugging.gdb_argv("py", [], frontend="cgdb")
         assert cgdb[:2] == ["cgdb", "--"] and "run" not in cgdb
 
-    def test_batch_with_cgdb_is_refused_at_once(self):
-        result = subprocess.run(
-            [sys.executable, str(REPO / "runtests.py"), "--batch", "--cgdb", "-c", "1"],
-            capture_output=True, text=True, cwd=REPO)
-        assert result.returncode == 2
-        assert "use --batch with --gdb" in result.stderr
-
     def test_missing_tool_says_what_to_install(self, monkeypatch):
         monkeypatch.setattr(shutil, "which", lambda program: None)
         with pytest.raises(Exception, match="apt-get install cgdb"):

@@ -8,7 +8,7 @@ import pytest
 from conftest import make_sdist
 
 from dive import patches, profiles, tree, upstream
-from dive.errors import DiveError
+from dive.errors import CheckFailed, DiveError
 from dive.gitutil import git, git_out
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,10 +97,10 @@ class TestPrepare:
         (name,) = tree.read_series(prepared["patches_dir"] / "series")
         patch = prepared["patches_dir"] / name
         patch.write_text(patch.read_text().replace("return 41", "return 40"))
-        with pytest.raises(DiveError) as excinfo:
+        with pytest.raises(CheckFailed) as excinfo:
             prepare_again(prepared, force=True)
         assert name in str(excinfo.value) and "pkg/core.py" in str(excinfo.value)
-        with pytest.raises(DiveError, match=f"{name}.*pkg/core.py"):
+        with pytest.raises(CheckFailed, match=f"{name}.*pkg/core.py"):
             patches.check(prepared["patches_dir"], pin=prepared["pin"],
                           cache=prepared["cache"])
 

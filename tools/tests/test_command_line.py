@@ -1,0 +1,87 @@
+"""runtests.py's command line: one mode at a time, each with its own
+modifiers, and the exit-code policy it shares with tools/patches.py."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dive import profiles
+from dive.errors import (EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, CheckFailed,
+                         DiveError, guarded)
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+import runtests  # noqa: E402
+
+
+def runtests_cli(*args):
+    return subprocess.run([sys.executable, str(REPO / "runtests.py"), *args],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--trace", "x", "--callgrind", "y", "--gcov", "--shell"],
+     "--shell and --callgrind and --trace and --gcov are different modes: give one"),
+    (["--ipython", "--python", "-c", "1"], "--python and --ipython are different modes"),
+    (["--batch", "--cgdb", "-c", "1"], "--batch goes with --gdb, not with --cgdb"),
+    (["--setup", "import numpy", "--gdb"],
+     "--setup goes with --callgrind or --trace, not with --gdb"),
+    (["--break", "DOUBLE_add"], "--break goes with --gdb or --cgdb, not with the tests"),
+    (["-t", "numpy", "--valgrind", "numpy"], "-t/--tests goes with the tests or --gcov"),
+    (["--compare-stock", "--gcov"], "--compare-stock goes with the tests, not with --gcov"),
+    (["--shell", "--", "-x"], "-- PYTEST_ARGS goes with the tests"),
+    (["--attach", "1", "--core", "core", "--gdb"], "two different targets: give one"),
+    (["--attach", "1", "--gdb", "-c", "1"], "so --gdb takes no program"),
+])
+def test_conflicting_options_are_refused_before_any_build(argv, message):
+    result = runtests_cli("--profile", "no-such-profile", *argv)
+    assert result.returncode == EXIT_ERROR
+    assert message in result.stderr
+    # refused by the command line, not by loading the profile
+    assert "unknown profile" not in result.stderr
+
+
+def test_every_mode_takes_what_its_handler_reads():
+    parser = runtests.make_parser()
+    dests = {action.dest for action in parser._actions}
+    for mode in (runtests.TESTS, *runtests.MODES):
+        assert set(mode.options) <= dests, mode.option
+        assert mode.dest is None or mode.dest in dests
+        assert mode.profile is None or mode.profile in profiles.available()
+
+
+def test_help_lists_every_mode_with_its_profile():
+    result = runtests_cli("--help")
+    assert result.returncode == 0
+    modes = result.stdout.split("Modes, one at a time")[1]
+    for mode in runtests.MODES:
+        row = next(line for line in modes.splitlines()
+                   if line.split()[:1] == [mode.option])
+        assert (mode.profile or profiles.default_name()) in row
+    assert "Exit status: 0 when" in result.stdout
+
+
+def test_gdb_with_nothing_after_it_is_a_mode():
+    parser = runtests.make_parser()
+    args = parser.parse_args(["--attach", "1", "--gdb"])
+    assert runtests.chosen_mode(parser, args).option == "--gdb"
+
+
+@pytest.mark.parametrize("raised, status", [
+    (DiveError("no gdb"), EXIT_ERROR),
+    (CheckFailed("patch 0001 does not apply"), EXIT_FAILED),
+    (KeyboardInterrupt(), EXIT_INTERRUPTED),
+])
+def test_one_exit_policy(raised, status, capsys):
+    def work():
+        raise raised
+    assert guarded("tool", work) == status
+    if isinstance(raised, DiveError):
+        assert capsys.readouterr().err == f"tool: error: {raised}\n"
+
+
+def test_patches_tool_shares_the_policy():
+    result = subprocess.run([sys.executable, str(REPO / "tools" / "patches.py"), "--help"],
+                            capture_output=True, text=True)
+    assert "Exit status: 0 when" in result.stdout
