@@ -25,9 +25,10 @@ Examples:
 Debugging and profiling (doc/debugging.rst walks through them):
 
   python3 runtests.py --gdb -c "import numpy as np; np.ones(3) + 1"
-  python3 runtests.py --batch --break DOUBLE_add --gdb-ex "bt 5" --gdb-ex py-bt
+  python3 runtests.py --batch --break DOUBLE_add --ex "bt 5" --ex py-bt
                       --gdb -c "import numpy as np; np.ones(3) + 1"
   python3 runtests.py --cgdb my_script.py
+  python3 runtests.py --lldb -c "import numpy as np; np.ones(3) + 1"
   python3 runtests.py --attach PID --gdb    (a running python; --core FILE for a core)
   python3 runtests.py --valgrind numpy/_core/tests/test_kurtosis.py::TestAxes
   python3 runtests.py --valgrind my_script.py
@@ -144,6 +145,16 @@ def run_debugger(args, session):
     return run_interactive(argv, session.env)
 
 
+def run_lldb(args, session):
+    env, settings = debugging.lldb_environ(session.env)
+    argv = debugging.lldb_argv(session.python, args.lldb,
+                               breakpoints=args.breakpoints or (),
+                               commands=args.gdb_ex or (), batch=args.batch,
+                               attach=args.attach, settings=settings,
+                               core=args.core and os.path.abspath(args.core))
+    return run_interactive(argv, env)
+
+
 def run_valgrind(args, session):
     """memcheck over a script (FILE.py [ARGS]) or over tests; fails on any
     error, and on any block definitely lost by NumPy's code."""
@@ -231,6 +242,7 @@ MODES = (
     Mode("--shell", "shell", None, run_shell),
     Mode("--gdb", "gdb", "debug", run_debugger, DEBUGGER + ("batch",)),
     Mode("--cgdb", "cgdb", "debug", run_debugger, DEBUGGER),
+    Mode("--lldb", "lldb", "debug", run_lldb, DEBUGGER + ("batch",)),
     Mode("--valgrind", "valgrind", "debug", run_valgrind, ("mode", "pytest_args")),
     Mode("--callgrind", "callgrind", "profiling", run_callgrind, ("setup",)),
     Mode("--trace", "trace", "profiling", run_trace, ("setup",)),
@@ -271,7 +283,8 @@ def chosen_mode(parser, args):
     for dest, name in names.items():
         if dest not in free and given(getattr(args, dest)):
             takers = [m.option for m in (TESTS, *MODES) if dest in m.options]
-            parser.error(f"{name} goes with {' or '.join(takers)}, not with "
+            takers = ", ".join(takers[:-1]) + " or " * (len(takers) > 1) + takers[-1]
+            parser.error(f"{name} goes with {takers}, not with "
                          f"{mode.option}")
     return mode
 
@@ -322,28 +335,33 @@ def make_parser():
 
     debug_group = parser.add_argument_group(
         "debugging (default profile: debug)",
-        "CPython's gdb helpers (py-bt, py-list, py-locals) and numpy-dive's "
-        "pretty-printers (tools/gdb/) are loaded; breakpoints may name functions "
+        "gdb and cgdb load CPython's gdb helpers (py-bt, py-list, py-locals), and "
+        "all three debuggers numpy-dive's printers for ndarrays, dtypes, iterators, "
+        "npy_half and npy_quad (tools/debuggers/); breakpoints may name functions "
         "of NumPy's extension modules before they are loaded.")
     debug_group.add_argument("--gdb", nargs=argparse.REMAINDER, metavar="ARGS",
                              help="run python ARGS (FILE, -c CODE, or none) under gdb; "
                                   "must come last")
     debug_group.add_argument("--cgdb", nargs=argparse.REMAINDER, metavar="ARGS",
                              help="the same under cgdb; must come last")
+    debug_group.add_argument("--lldb", nargs=argparse.REMAINDER, metavar="ARGS",
+                             help="the same under lldb (np-print, np-fields, "
+                                  "np-elements; no py-bt); must come last")
     debug_group.add_argument("--break", dest="breakpoints", action="append",
                              metavar="LOCATION",
-                             help="a gdb breakpoint, e.g. DOUBLE_add (repeatable; "
-                                  "starts the program at once)")
-    debug_group.add_argument("--gdb-ex", action="append", metavar="COMMAND",
-                             help="a gdb command to run where the program stops "
-                                  "(repeatable), e.g. 'p *self' or py-bt")
+                             help="a breakpoint, e.g. DOUBLE_add or file.c:48 "
+                                  "(repeatable; starts the program at once)")
+    debug_group.add_argument("--ex", "--gdb-ex", dest="gdb_ex", action="append",
+                             metavar="COMMAND",
+                             help="a debugger command to run where the program stops "
+                                  "(repeatable), e.g. 'p *self', py-bt or 'bt 5'")
     debug_group.add_argument("--batch", action="store_true",
-                             help="gdb -batch: run, do the --gdb-ex commands, exit")
+                             help="with --gdb or --lldb: run, do the --ex commands, exit")
     debug_group.add_argument("--attach", type=int, metavar="PID",
-                             help="with --gdb or --cgdb (and no ARGS): attach to a "
+                             help="with a debugger mode and no ARGS: attach to a "
                                   "running python (gdb -p PID), printers loaded")
     debug_group.add_argument("--core", metavar="FILE",
-                             help="with --gdb or --cgdb (and no ARGS): open a core "
+                             help="with a debugger mode and no ARGS: open a core "
                                   "file of python (e.g. from gdb's gcore), printers loaded")
     debug_group.add_argument("--valgrind", nargs=argparse.REMAINDER, metavar="ARGS",
                              help="memcheck (PYTHONMALLOC=malloc, tools/valgrind/python.supp) "
@@ -389,10 +407,11 @@ def check_debug_target(parser, args):
         return
     if len(chosen) == 2:
         parser.error("--attach and --core are two different targets: give one")
-    debugger_args = args.gdb if args.gdb is not None else args.cgdb
-    if debugger_args:
-        parser.error(f"--{chosen[0]} debugs an existing process or core, so --gdb "
-                     f"takes no program: drop {' '.join(debugger_args)!r}")
+    debugger, program = next((name, getattr(args, name)) for name in ("gdb", "cgdb", "lldb")
+                             if getattr(args, name) is not None)
+    if program:
+        parser.error(f"--{chosen[0]} debugs an existing process or core, so --{debugger} "
+                     f"takes no program: drop {' '.join(program)!r}")
 
 
 def main(argv=None):

@@ -9,16 +9,21 @@
 #               runtests.py --gdb/--cgdb, --valgrind, --callgrind/--trace, --lcov-html
 #   python3.11-dbg  CPython's gdb helpers (py-bt, py-list, py-locals) and, as
 #               python3.11d, sys.gettotalrefcount() for the refcount leak check
+#   lldb, python3-lldb-14  runtests.py --lldb and its formatters (lldb's Python API)
 set -euo pipefail
 
 needed=()
 for tool in ccache:ccache quilt:quilt git:git patch:patch gcc:gcc g++:g++ \
             pkg-config:pkg-config gdb:gdb cgdb:cgdb valgrind:valgrind lcov:lcov \
-            python3.11d:python3.11-dbg; do
+            python3.11d:python3.11-dbg lldb:lldb; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || needed+=("${tool##*:}")
 done
 if ! pkg-config --exists openblas64 2>/dev/null; then
     needed+=(libopenblas64-pthread-dev)
+fi
+if ! compgen -G "/usr/lib/llvm-*/lib/python3*/dist-packages/lldb/embedded_interpreter.py" \
+        >/dev/null; then
+    needed+=(python3-lldb-14)
 fi
 if ((${#needed[@]} == 0)); then
     exit 0

@@ -1,13 +1,17 @@
 """Command lines for running the fork's Python under gdb, cgdb and valgrind."""
+import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 from . import paths
 from .errors import DiveError
 
-NUMPY_GDB = paths.REPO / "tools" / "gdb" / "numpy-gdb.py"
+DEBUGGERS = paths.REPO / "tools" / "debuggers"
+NUMPY_GDB = DEBUGGERS / "numpy-gdb.py"
+NUMPY_LLDB = DEBUGGERS / "numpy_lldb.py"
 SUPPRESSIONS = paths.REPO / "tools" / "valgrind" / "python.supp"
 LEAK_CHECK = paths.REPO / "tools" / "refcount" / "check_leaks.py"
 # CPython's gdb helpers (py-bt, py-list, py-locals): Debian's python3.11-dbg
@@ -67,6 +71,87 @@ def gdb_argv(python, python_args, *, frontend="gdb", breakpoints=(), commands=()
         options += ["-ex", command]
     options += target
     return [frontend, "--", *options] if frontend == "cgdb" else [frontend, *options]
+
+
+def lldb_argv(python, python_args, *, breakpoints=(), commands=(), batch=False,
+              attach=None, core=None, settings=()):
+    """lldb running `python python_args` with numpy-dive's formatters, as
+    gdb_argv does for gdb: breakpoints resolve when NumPy's modules load,
+    and with breakpoints, commands or batch the program starts at once.
+    `settings` are lldb commands run before the target is made."""
+    require("lldb", "lldb")
+    options = [arg for setting in settings for arg in ("-O", setting)]
+    options += ["-o", f"command script import {NUMPY_LLDB}"]
+    if batch:
+        options = ["--batch", "--no-lldbinit"] + options
+    for location in breakpoints:
+        options += ["-o", f"b {location}"]
+    if attach is not None:
+        options += ["-p", str(attach)]
+        start = ["-o", "continue"] if breakpoints else []
+    elif core is not None:
+        options += ["--core", str(core), str(python)]
+        start = []
+    else:
+        start = ["-o", "run"] if breakpoints or commands or batch else []
+    options += start
+    for command in commands:
+        options += ["-o", command]
+    if attach is None and core is None:
+        options += ["--", str(python), *one_line_args(python_args)]
+    return ["lldb", *options]
+
+
+def one_line_args(python_args):
+    """Python's arguments as lldb can pass them: it turns them into a
+    `settings set` command line, which a newline ends, so `-c CODE` of
+    several lines becomes `-c exec(...)` of one."""
+    args = list(python_args)
+    for index, arg in enumerate(args):
+        if "\n" not in arg:
+            continue
+        if index > 0 and args[index - 1] == "-c":
+            args[index] = f"exec({arg!r})"
+        else:
+            raise DiveError(f"lldb cannot pass an argument with a newline to the "
+                            f"program: {arg!r}")
+    return args
+
+
+def lldb_environ(env):
+    """(environment, settings) for lldb, whose embedded Python is the
+    system's: it takes its prefix from the first python3 on PATH, so lldb
+    runs with the python3 beside it first (not the venv's, or pyenv's), and
+    the program under it gets back the PATH, venv and PYTHONPATH it has (the
+    settings). Debian's lldb 14 also looks for its own Python module in a
+    directory that does not exist (llvm-project issue 55575): its embedded
+    Python is pointed at the package's."""
+    lldb_dir = str(Path(require("lldb", "lldb")).parent)
+    program_vars = {key: env[key] for key in ("PATH", "PYTHONPATH", "VIRTUAL_ENV")
+                    if key in env}
+    lldb_env = {key: value for key, value in env.items()
+                if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    lldb_env["PATH"] = os.pathsep.join([lldb_dir, env.get("PATH", "")])
+    module_dir = lldb_module_dir(lldb_env)
+    if module_dir is not None:
+        lldb_env["PYTHONPATH"] = str(module_dir)
+    assignments = " ".join(f'"{key}={value}"' for key, value in program_vars.items())
+    return lldb_env, [f"settings set target.env-vars {assignments}"]
+
+
+def lldb_module_dir(lldb_env):
+    """Where lldb's Python module is, when `lldb -P` names the wrong place;
+    None when lldb finds it itself."""
+    probe = subprocess.run(["lldb", "-P"], capture_output=True, text=True, env=lldb_env)
+    lines = probe.stdout.strip().splitlines()
+    if lines and (Path(lines[-1]) / "lldb" / "embedded_interpreter.py").exists():
+        return None
+    found = sorted(Path("/usr/lib").glob(
+        "llvm-*/lib/python3*/dist-packages/lldb/embedded_interpreter.py"))
+    if not found:
+        raise DiveError("lldb's Python module was not found; install it with "
+                        "`apt-get install python3-lldb-14` (tools/bootstrap.sh does)")
+    return found[-1].parents[1]
 
 
 def valgrind_argv(command, log_file):

@@ -17,8 +17,8 @@ import pytest
 
 from dive import callgrind, cext, debugging, paths, tracer
 
-sys.path.insert(0, str(paths.REPO / "tools" / "gdb"))
-from numpy_gdb import elements, floats  # noqa: E402
+sys.path.insert(0, str(debugging.DEBUGGERS))
+from numpy_debug import elements, floats, views  # noqa: E402
 
 REPO = paths.REPO
 
@@ -117,6 +117,82 @@ class TestElements:
         assert elements.logical_offsets((3, 2), (8, 24), 10) == [0, 24, 8, 32, 16, 40]
         assert elements.logical_offsets((3,), (-8,), 2) == [0, -8]
         assert elements.logical_offsets((0, 5), (40, 8), 10) == []
+
+
+class FakeStruct(views.Struct):
+    """A C struct as a dict of fields (pointers to structs are FakeStructs,
+    arrays are lists), for the views without a debugger."""
+
+    def __init__(self, **fields):
+        self.fields = fields
+
+    def int(self, name):
+        return self.fields[name]
+
+    def string(self, name):
+        return self.fields[name]
+
+    def item(self, name, index):
+        return self.fields[name][index]
+
+    def pointee(self, name):
+        return self.fields[name]
+
+    def has(self, name):
+        return name in self.fields
+
+    def cast(self, type_name):
+        assert type_name == "_PyArray_DescrNumPy2"
+        return FakeStruct(**self.fields, elsize=self.fields["hidden_elsize"])
+
+
+def fake_array(data, type_name, kind, itemsize, shape, strides, type_num=0, flags=0x501):
+    descr = FakeStruct(typeobj=FakeStruct(tp_name=type_name), kind=ord(kind),
+                       type=ord(kind), byteorder=ord("="), type_num=type_num,
+                       hidden_elsize=itemsize, alignment=itemsize)
+
+    def read(address, size):
+        offset = address - 0x5000
+        if not 0 <= offset <= len(data) - size:
+            raise views.Unreadable(address)
+        return data[offset:offset + size]
+    array = FakeStruct(nd=len(shape), dimensions=shape, strides=strides, descr=descr,
+                       flags=flags, base=0, data=0x5000)
+    return array, read
+
+
+class TestViews:
+    def test_array_in_logical_order_with_the_full_descr(self):
+        # the 1.x-compatible descriptor has no elsize: the views cast it
+        array, read = fake_array(struct.pack("<6d", *range(6)), "numpy.float64", "f", 8,
+                                    shape=[3, 2], strides=[8, 24])
+        text = views.array_text(array, read, x86=True, limit=4)
+        assert text == ("<ndarray float64 shape=(3, 2) strides=(8, 24) "
+                        "flags=C_CONTIGUOUS|ALIGNED|WRITEABLE base=NULL data=0x5000 "
+                        "[0.0, 3.0, 1.0, 4.0, ...]>")
+
+    def test_quad_elements_and_scalars(self):
+        three_quarters = (0x3ffe8 << 108).to_bytes(16, "little")
+        array, read = fake_array(three_quarters * 2, "numpy.quad", "f", 16,
+                                    shape=[2], strides=[16], type_num=24)
+        assert views.array_text(array, read, x86=True).endswith("[0.75, 0.75]>")
+        assert views.quad_text(three_quarters) == "0.75"
+        assert views.half_text(b"\x00\x3e") == "1.5 (0x3e00)"
+
+    def test_garbage_is_said_to_be_garbage(self):
+        array, read = fake_array(b"", "numpy.float64", "f", 8, shape=[3], strides=[8])
+        assert views.array_text(array, read, x86=True).endswith(
+            "[data unreadable at 0x5000]>")
+        array.fields["nd"] = 1 << 40
+        assert views.array_text(array, read, x86=True) == \
+            f"<ndarray with nd={1 << 40}: not an initialised array>"
+
+    def test_exact_decimals_are_capped(self):
+        assert views.capped("0.5") == "0.5"
+        smallest = floats.QUAD.exact(1)
+        assert views.capped(smallest) == \
+            "6.475175119438025110924438958227646552499…e-4966 (11529 digits)"
+        assert views.capped("-" + "9" * 130 + ".5").endswith("e+129 (131 digits)")
 
 
 class TestCommandLines:
@@ -237,93 +313,134 @@ def runtests(*args, timeout=3000, cwd=REPO):
                           capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
+KURTOSIS_SESSION = ("import numpy as np\n"
+                    "a = np.arange(6.0).reshape(2, 3)[:, ::2]\n"
+                    "a.kurtosis(axis=0)\n")
+# commands each debugger understands alike, in array_kurtosis, then in the
+# iterator (`b` is a breakpoint in both)
+IN_KURTOSIS = ["p self", "p ((PyArrayObject_fields *)self)->descr", "np-fields self"]
+OWN_COMMANDS = {"--gdb": ["p $np_fields(self)->nd", "py-bt"], "--lldb": []}
+IN_THE_ITERATOR = ["b NpyIter_GetIterNext", "continue", "p iter"]
+
+SLEEPING_QUADS = ("import sys, time, numpy as np\n"
+                  "a = np.arange(4, dtype=np.quad) / 4\n"
+                  "print(id(a), flush=True)\n"
+                  "time.sleep(120)\n")
+
+FLOATS_C = """\
+typedef unsigned short npy_half;
+typedef struct { unsigned long bits[2]; } npy_quad;
+__float128 tenth = 0.1Q;
+__float128 third = 1.0Q / 3;
+npy_half one_and_a_half = 0x3e00;
+npy_quad smallest = {{1, 0}};
+npy_quad quad_three_quarters(void)
+{
+    npy_quad q = {{0, 0x3ffe800000000000ul}};
+    return q;
+}
+int main(void) { return (int)quad_three_quarters().bits[0]; }
+"""
+TENTH_EXACTLY = "0.1 (exactly 0.1000000000000000000000000000000000048148248609680896"
+# 2**-16494 has 11,529 exact digits: the first 40 and their count
+SMALLEST_CAPPED = ("6e-4966 (exactly 6.475175119438025110924438958227646552499…e-4966 "
+                   "(11529 digits))")
+
+
+def compile_floats(tmp_path):
+    source = tmp_path / "floats.c"
+    source.write_text(FLOATS_C)
+    program = tmp_path / "floats"
+    subprocess.run(["cc", "-g", "-O0", "-o", str(program), str(source)], check=True)
+    return program
+
+
 @pytest.mark.slow
-class TestGdb:
-    def test_printers_in_a_numpy_session(self):
-        result = runtests(
-            "--profile", "debug", "--batch", "--break", "array_kurtosis",
-            "--gdb-ex", "p self", "--gdb-ex", "p ((PyArrayObject_fields *)self)->descr",
-            "--gdb-ex", "np-fields self", "--gdb-ex", "p $np_fields(self)->nd",
-            "--gdb-ex", "break NpyIter_GetIterNext", "--gdb-ex", "continue",
-            "--gdb-ex", "p iter", "--gdb-ex", "py-bt",
-            "--gdb", "-c", "import numpy as np\n"
-                           "a = np.arange(6.0).reshape(2, 3)[:, ::2]\n"
-                           "a.kurtosis(axis=0)\n")
+@pytest.mark.parametrize("debugger", ["--gdb", "--lldb"])
+class TestDebuggers:
+    def test_printers_in_a_numpy_session(self, debugger):
+        commands = IN_KURTOSIS + OWN_COMMANDS[debugger] + IN_THE_ITERATOR
+        result = runtests("--profile", "debug", "--batch", "--break", "array_kurtosis",
+                          *[arg for command in commands for arg in ("--ex", command)],
+                          debugger, "-c", KURTOSIS_SESSION)
         out = result.stdout
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == 0, result.stderr[-3000:]
         assert ("<ndarray float64 shape=(2, 2) strides=(24, 16) flags=ALIGNED|WRITEABLE"
                 in out)
         assert "[0.0, 2.0, 3.0, 5.0]" in out
         assert "<dtype float64 kind='f' type='d' byteorder='=' type_num=12 itemsize=8" in out
         assert "<NpyIter ndim=" in out and "nop=" in out
-        assert "nd = 2," in out and "dimensions = 0x" in out      # np-fields
-        assert re.search(r"^\$\d+ = 2$", out, re.MULTILINE)       # $np_fields(self)->nd
-        assert 'File "<string>", line 3, in <module>' in out      # py-bt
+        assert re.search(r"^ *nd = 2,?$", out, re.MULTILINE)        # np-fields
+        assert re.search(r"^ *dimensions = 0x", out, re.MULTILINE)
+        if debugger == "--gdb":
+            assert re.search(r"^\$\d+ = 2$", out, re.MULTILINE)   # $np_fields(self)->nd
+            assert 'File "<string>", line 3, in <module>' in out  # py-bt
 
-    def test_attach_and_core(self, tmp_path):
+    def test_attach_and_core(self, debugger, tmp_path):
         with subprocess.Popen(
                 [sys.executable, str(REPO / "runtests.py"), "--profile", "debug",
-                 "--no-build", "--python", "-c", "import sys, time, numpy as np\n"
-                                                 "a = np.arange(4, dtype=np.quad) / 4\n"
-                                                 "print(id(a), flush=True)\n"
-                                                 "time.sleep(120)\n"],
+                 "--no-build", "--python", "-c", SLEEPING_QUADS],
                 stdout=subprocess.PIPE, text=True, cwd=REPO) as child:
-            self.debug_running_python(child, tmp_path)
+            try:
+                self.debug_running_python(debugger, child, tmp_path)
+            finally:
+                child.kill()
 
     @staticmethod
-    def debug_running_python(child, tmp_path):
-        try:
-            address = int(child.stdout.readline())
-            python = next(pid for pid, cmdline in descendants(child.pid)
-                          if "time.sleep(120)" in cmdline)
-            expected = "<ndarray quad shape=(4,) strides=(16,) flags="
-            show = ["--gdb-ex", f"np-print {address:#x}", "--gdb-ex", "py-bt"]
-            attached = runtests("--no-build", "--batch", "--attach", str(python), *show,
-                                "--gdb-ex", f"gcore {tmp_path / 'python.core'}", "--gdb")
-            assert attached.returncode == 0, attached.stderr[-2000:]
-            assert expected in attached.stdout and "[0.0, 0.25, 0.5, 0.75]" in attached.stdout
+    def debug_running_python(debugger, child, tmp_path):
+        address = int(child.stdout.readline())
+        python = next(pid for pid, cmdline in descendants(child.pid)
+                      if "time.sleep(120)" in cmdline)
+        expected = "<ndarray quad shape=(4,) strides=(16,) flags="
+        show = ["--ex", f"np-print {address:#x}"]
+        if debugger == "--gdb":
+            show += ["--ex", "py-bt"]
+        attached = runtests("--no-build", "--batch", "--attach", str(python), *show, debugger)
+        assert attached.returncode == 0, attached.stderr[-2000:]
+        assert expected in attached.stdout and "[0.0, 0.25, 0.5, 0.75]" in attached.stdout
+        if debugger == "--gdb":
             assert 'File "<string>", line 4, in <module>' in attached.stdout   # py-bt
-            # named relative to the user's directory, not the repository's
-            core = runtests("--no-build", "--batch", "--core", "python.core", *show, "--gdb",
-                            cwd=tmp_path)
-            assert core.returncode == 0, core.stderr[-2000:]
-            assert expected in core.stdout and "[0.0, 0.25, 0.5, 0.75]" in core.stdout
-        finally:
-            child.kill()
+        # lldb 14 writes no core files on Linux: gdb's gcore makes one for both
+        subprocess.run(["gdb", "-batch", "-nx", "-p", str(python), "-ex",
+                        f"gcore {tmp_path / 'python.core'}"], capture_output=True, check=True)
+        # named relative to the user's directory, not the repository's
+        core = runtests("--no-build", "--batch", "--core", "python.core", *show, debugger,
+                        cwd=tmp_path)
+        assert core.returncode == 0, core.stderr[-2000:]
+        assert expected in core.stdout and "[0.0, 0.25, 0.5, 0.75]" in core.stdout
 
-    def test_half_and_quad_in_c(self, tmp_path):
-        source = tmp_path / "floats.c"
-        source.write_text(textwrap.dedent("""\
-            typedef unsigned short npy_half;
-            typedef struct { unsigned long bits[2]; } npy_quad;
-            __float128 tenth = 0.1Q;
-            __float128 third = 1.0Q / 3;
-            npy_half one_and_a_half = 0x3e00;
-            npy_quad smallest = {{1, 0}};
-            npy_quad quad_three_quarters(void)
-            {
-                npy_quad q = {{0, 0x3ffe800000000000ul}};
-                return q;
-            }
-            int main(void) { return (int)quad_three_quarters().bits[0]; }
-            """))
-        program = tmp_path / "floats"
-        subprocess.run(["cc", "-g", "-O0", "-o", str(program), str(source)], check=True)
+
+@pytest.mark.slow
+class TestScalarsInC:
+    def test_gdb(self, tmp_path):
         result = subprocess.run(
             ["gdb", "-batch", "-nx", "-x", str(debugging.NUMPY_GDB),
              "-ex", "p tenth", "-ex", "p third", "-ex", "p one_and_a_half",
              "-ex", "p smallest", "-ex", "break quad_three_quarters", "-ex", "run",
-             "-ex", "finish", str(program)],
+             "-ex", "finish", str(compile_floats(tmp_path))],
             capture_output=True, text=True)
-        assert "= 0.1 (exactly 0.1000000000000000000000000000000000048148248609680896" \
-            in result.stdout
+        assert "= " + TENTH_EXACTLY in result.stdout
         assert "= 0.3333333333333333333333333333333333 (exactly 0.33333" in result.stdout
         assert "= 1.5 (0x3e00)" in result.stdout
-        # 2**-16494 has 11,529 exact digits: the first 40 and their count
-        assert ("= 6e-4966 (exactly 6.475175119438025110924438958227646552499…e-4966 "
-                "(11529 digits))") in result.stdout
+        assert "= " + SMALLEST_CAPPED in result.stdout
         # `finish` loses the typedef: npy_quad is known by its layout
         assert re.search(r"Value returned is \$\d+ = 0\.75$", result.stdout, re.MULTILINE)
+
+    def test_lldb(self, tmp_path):
+        env, settings = debugging.lldb_environ(dict(os.environ))
+        argv = debugging.lldb_argv(
+            compile_floats(tmp_path), [], batch=True, settings=settings,
+            breakpoints=["quad_three_quarters"],
+            commands=["p *(npy_quad *)&tenth", "p one_and_a_half", "p smallest",
+                      "finish", "next", "p $3"])
+        result = subprocess.run(argv, capture_output=True, text=True, env=env)
+        assert "(npy_quad) $0 = " + TENTH_EXACTLY in result.stdout
+        assert "(npy_half) $1 = 1.5 (0x3e00)" in result.stdout
+        assert "(npy_quad) $2 = " + SMALLEST_CAPPED in result.stdout
+        # lldb 14 keeps the returned struct as zeros: read from RAX:RDX, and
+        # remembered after the next step
+        assert "Return value: (npy_quad) $3 = 0.75" in result.stdout
+        assert "(npy_quad) $3 = 0.75" in result.stdout.split("(lldb) next")[1]
 
 
 @pytest.mark.slow
