@@ -51,8 +51,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
-from dive import (build, callgrind, coverage, debugging, paths, profiles,  # noqa: E402
-                  testing, tracer, venv)
+from dive import (build, callgrind, coverage, debugging, flamegraph, paths,  # noqa: E402
+                  profiles, testing, tracer, venv)
 from dive.errors import EXIT_STATUS_HELP, DiveError, guarded  # noqa: E402
 
 
@@ -199,6 +199,17 @@ def run_trace(args, session):
     return 0
 
 
+def run_flamegraph(args, session):
+    py_spy = venv.bin_dir() / "py-spy"
+    path, hottest = flamegraph.flamegraph(py_spy, session.python, session.env,
+                                          args.setup or "", args.flamegraph)
+    print("The frames with most samples of their own:")
+    for name, share in hottest:
+        print(f"  {100 * share:5.1f}%  {name}")
+    print(f"\nwritten: {path}  (open it in a browser: file://{path})")
+    return 0
+
+
 def run_coverage(args, session):
     """The tests (the fork's own unless -t) on gcov counters, then the report."""
     coverage.reset(session.profile)
@@ -246,6 +257,7 @@ MODES = (
     Mode("--valgrind", "valgrind", "debug", run_valgrind, ("mode", "pytest_args")),
     Mode("--callgrind", "callgrind", "profiling", run_callgrind, ("setup",)),
     Mode("--trace", "trace", "profiling", run_trace, ("setup",)),
+    Mode("--flamegraph", "flamegraph", "profiling", run_flamegraph, ("setup",)),
     Mode("--gcov", "gcov", "coverage", run_coverage, TEST_SELECTION),
     Mode("--lcov-html", "lcov_html", "coverage", run_coverage, TEST_SELECTION),
     Mode("--refcount", "refcount", "refdebug", run_refcount),
@@ -370,8 +382,9 @@ def make_parser():
 
     profile_group = parser.add_argument_group(
         "profiling (default profile: profiling)",
-        "CODE runs under callgrind after --setup, with instrumentation on only "
-        "around CODE: instruction counts, not time, so they repeat under load.")
+        "CODE runs after --setup, which is not profiled: under callgrind, with "
+        "instrumentation on only around CODE (instruction counts, not time, so "
+        "they repeat under load), or sampled by py-spy for --flamegraph.")
     profile_group.add_argument("--setup", metavar="CODE",
                                help="Python run first, not profiled, e.g. "
                                     "'import numpy as np; a = np.ones(10**6)'")
@@ -390,6 +403,10 @@ def make_parser():
                                help="repeat the fork's new operations under Debian's "
                                     "python3.11d (profile refdebug) and fail if the total "
                                     "reference count or allocated blocks grow")
+    profile_group.add_argument("--flamegraph", metavar="CODE",
+                               help="sample CODE, run over and over for 2 s, with py-spy "
+                                    "(C and Python frames together) and write a flame "
+                                    "graph, build/flamegraph/flamegraph.PID.svg")
     profile_group.add_argument("--trace", metavar="EXPRESSION",
                                help="print the C call chain from EXPRESSION's entry into "
                                     "NumPy down to the inner loop that did the work")

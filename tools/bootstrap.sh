@@ -10,12 +10,13 @@
 #   python3.11-dbg  CPython's gdb helpers (py-bt, py-list, py-locals) and, as
 #               python3.11d, sys.gettotalrefcount() for the refcount leak check
 #   lldb, python3-lldb-14  runtests.py --lldb and its formatters (lldb's Python API)
+#   chromium    headless, the tests that open what the tools draw (flame graphs)
 set -euo pipefail
 
 needed=()
 for tool in ccache:ccache quilt:quilt git:git patch:patch gcc:gcc g++:g++ \
             pkg-config:pkg-config gdb:gdb cgdb:cgdb valgrind:valgrind lcov:lcov \
-            python3.11d:python3.11-dbg lldb:lldb; do
+            python3.11d:python3.11-dbg lldb:lldb chromium:chromium; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || needed+=("${tool##*:}")
 done
 if ! pkg-config --exists openblas64 2>/dev/null; then

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dive import callgrind, cext, debugging, paths, tracer
+from dive import callgrind, cext, debugging, flamegraph, paths, tracer
 
 sys.path.insert(0, str(debugging.DEBUGGERS))
 from numpy_debug import elements, floats, views  # noqa: E402
@@ -193,6 +193,50 @@ class TestViews:
         assert views.capped(smallest) == \
             "6.475175119438025110924438958227646552499…e-4966 (11529 digits)"
         assert views.capped("-" + "9" * 130 + ".5").endswith("e+129 (131 digits)")
+
+
+# py-spy's collapsed stacks (--native --nolineno --format raw), as it wrote
+# them for `a.sum()` after an import in the setup
+PY_SPY_STACKS = """\
+0x7f (libc.so.6);<module> (driver.py);<module> (<setup>);_find_and_load (<frozen importlib._bootstrap>) 40
+0x7f (libc.so.6);<module> (driver.py);_dive_expression (driver.py);<module> (<expression>);_sum (_methods.py);ufunc_reduce (ufunc_object.c);pairwise_sum (quad_ufuncs.c) 30
+0x7f (libc.so.6);<module> (driver.py);_dive_expression (driver.py);<module> (<expression>);_sum (_methods.py);ufunc_reduce (ufunc_object.c);pairwise_sum (quad_ufuncs.c);_mm512_add_epi64 (avx512fintrin.h) 50
+0x7f (libc.so.6);<module> (driver.py);_dive_expression (driver.py);<module> (<expression>);_sum (_methods.py);ufunc_reduce (ufunc_object.c) 20
+"""
+
+
+class TestFlameGraph:
+    def stacks(self):
+        return flamegraph.from_expression(
+            flamegraph.parse(PY_SPY_STACKS.splitlines()), "q.sum()")
+
+    def test_only_the_expression_from_its_frame_down(self):
+        stacks = self.stacks()
+        # the setup's import is gone; the intrinsic is its caller's time
+        assert [count for _, count in stacks] == [30, 50, 20]
+        assert stacks[1][0] == ["q.sum()", "_sum (_methods.py)", "ufunc_reduce (ufunc_object.c)",
+                                "pairwise_sum (quad_ufuncs.c)"]
+
+    def test_tree_and_hottest_frames(self):
+        root = flamegraph.tree(self.stacks())
+        assert (root.name, root.samples) == ("q.sum()", 100)
+        assert flamegraph.hottest(root) == [("pairwise_sum (quad_ufuncs.c)", 0.8),
+                                            ("ufunc_reduce (ufunc_object.c)", 0.2)]
+
+    def test_svg_boxes_are_as_wide_as_their_samples(self):
+        text = flamegraph.svg(flamegraph.tree(self.stacks()), "title & more")
+        boxes = {label: width for width, label in
+                 re.findall(r'width="([\d.]+)"[^>]*/><text[^>]*>([^<]+)</text>', text)}
+        full = flamegraph.WIDTH - 2 * flamegraph.MARGIN
+        assert float(boxes["q.sum()"]) == pytest.approx(full)
+        assert float(boxes["pairwise_sum (quad_ufuncs.c)"]) == pytest.approx(0.8 * full, abs=0.1)
+        assert "title &amp; more" in text
+        # Python frames cool, C frames warm: different colours
+        assert flamegraph.colour("_sum (_methods.py)") != flamegraph.colour("_sum (x.c)")
+
+    def test_no_sample_of_the_expression_is_an_error(self):
+        with pytest.raises(Exception, match="no sample came from the expression"):
+            flamegraph.tree([])
 
 
 class TestCommandLines:
@@ -441,6 +485,26 @@ class TestScalarsInC:
         # remembered after the next step
         assert "Return value: (npy_quad) $3 = 0.75" in result.stdout
         assert "(npy_quad) $3 = 0.75" in result.stdout.split("(lldb) next")[1]
+
+
+@pytest.mark.slow
+class TestFlameGraphInABrowser:
+    def test_headless_chromium_shows_the_inner_loop(self):
+        result = runtests("--setup", "import numpy as np; q = np.ones(10**6, dtype=np.quad)",
+                          "--flamegraph", "q + q")
+        assert result.returncode == 0, result.stderr[-3000:]
+        svg = Path(re.search(r"written: (\S+\.svg)", result.stdout).group(1))
+        chromium = debugging.require("chromium", "chromium")
+        # the DOM after the page's script has fitted the labels to their boxes
+        dom = subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
+                              "--dump-dom", svg.as_uri()], capture_output=True, text=True,
+                             timeout=120).stdout
+        labels = re.findall(r"<text[^>]*>([^<]*)</text>", dom)
+        assert "q + q" in labels and "array_add (number.c)" in labels
+        assert any(re.fullmatch(r"quad_binary_strided\w* \(quad_arith\.dispatch\.c\)", label)
+                   for label in labels), labels
+        # the loop's own share, printed in the terminal too
+        assert re.search(r"%  quad_binary_strided\w* \(quad_arith", result.stdout)
 
 
 @pytest.mark.slow
