@@ -26,7 +26,7 @@ def runtests_cli(*args):
     (["--ipython", "--python", "-c", "1"], "--python and --ipython are different modes"),
     (["--batch", "--cgdb", "-c", "1"], "--batch goes with --gdb or --lldb, not with --cgdb"),
     (["--setup", "import numpy", "--gdb"],
-     "--setup goes with --callgrind or --trace, not with --gdb"),
+     "--setup goes with --callgrind, --trace or --flamegraph, not with --gdb"),
     (["--break", "DOUBLE_add"], "--break goes with --gdb, --cgdb or --lldb, not with the tests"),
     (["-t", "numpy", "--valgrind", "numpy"], "-t/--tests goes with the tests, --gcov or --lcov-html"),
     (["--compare-stock", "--gcov"], "--compare-stock goes with the tests, not with --gcov"),
