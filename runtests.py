@@ -43,6 +43,7 @@ tools/patches.py (prepare / export / check). Arguments after `--` go to pytest.
 """
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -156,29 +157,33 @@ def run_lldb(args, session):
 
 
 def run_valgrind(args, session):
-    """memcheck over a script (FILE.py [ARGS]) or over tests; fails on any
-    error, and on any block definitely lost by NumPy's code."""
+    """memcheck over a script (FILE.py [ARGS]) or over tests (with -n, each
+    worker under memcheck too; tests marked valgrind_error left out); fails
+    on any error, and on any block definitely lost by NumPy's code."""
     targets = args.valgrind
     if targets and targets[0].endswith(".py") and not targets[0].startswith("numpy/"):
         command = [session.python, *targets]
     else:
+        mode = testing.marker_expression(args.mode)
         command = testing.pytest_command(
             session.python, paths.PREPARED_TREE, session.site,
-            targets=targets or testing.dive_targets(), mode=args.mode, workers=None,
-            extra_args=["-p", "no:cacheprovider"] + args.pytest_args)
-    log = paths.BUILD / "valgrind" / "memcheck.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    status = run(debugging.valgrind_argv(command, log),
+            targets=targets or testing.dive_targets(),
+            mode=f"({mode}) and not valgrind_error" if mode else "not valgrind_error",
+            workers=args.parallel, extra_args=["-p", "no:cacheprovider"] + args.pytest_args)
+    log_dir = paths.BUILD / "valgrind" / f"run.{os.getpid()}"
+    log_dir.mkdir(parents=True)
+    status = run(debugging.valgrind_argv(command, log_dir),
                  debugging.valgrind_environ(session.env))
-    report = log.read_text(errors="replace")
-    errors, numpy_leaks, other_leaks = debugging.memcheck_verdict(report)
+    reports = [log.read_text(errors="replace") for log in sorted(log_dir.glob("memcheck.*"))]
+    errors, numpy_leaks, other_leaks = debugging.memcheck_verdict("\n".join(reports))
     for record in numpy_leaks:
         print(record, file=sys.stderr)
     print(f"memcheck: {errors} errors; {len(numpy_leaks)} blocks definitely lost by "
           f"NumPy's code, {len(other_leaks)} by the interpreter (not counted); "
-          f"report: {log.relative_to(paths.REPO)}", file=sys.stderr)
-    if errors:
-        print(report.split("HEAP SUMMARY")[0], file=sys.stderr)
+          f"reports: {log_dir.relative_to(paths.REPO)}/", file=sys.stderr)
+    for report in reports:
+        if re.search(r"ERROR SUMMARY: [1-9]", report):
+            print(report.split("HEAP SUMMARY")[0], file=sys.stderr)
     return status or (1 if errors or numpy_leaks else 0)
 
 
@@ -188,6 +193,7 @@ def run_callgrind(args, session):
     print(callgrind.annotate(path))
     print(f"\nwritten: {callgrind.report_path(path)}  (open it with: kcachegrind "
           f"{callgrind.report_path(path)})")
+    open_callgrind_report(args, path)
     return 0
 
 
@@ -196,7 +202,13 @@ def run_trace(args, session):
                               args.trace)
     print(text)
     print(f"\n(the call graph: kcachegrind {callgrind.report_path(path)})")
+    open_callgrind_report(args, path)
     return 0
+
+
+def open_callgrind_report(args, path):
+    if args.open:
+        print(callgrind.open_report(path, venv.bin_dir() / "gprof2dot"))
 
 
 def run_flamegraph(args, session):
@@ -254,9 +266,9 @@ MODES = (
     Mode("--gdb", "gdb", "debug", run_debugger, DEBUGGER + ("batch",)),
     Mode("--cgdb", "cgdb", "debug", run_debugger, DEBUGGER),
     Mode("--lldb", "lldb", "debug", run_lldb, DEBUGGER + ("batch",)),
-    Mode("--valgrind", "valgrind", "debug", run_valgrind, ("mode", "pytest_args")),
-    Mode("--callgrind", "callgrind", "profiling", run_callgrind, ("setup",)),
-    Mode("--trace", "trace", "profiling", run_trace, ("setup",)),
+    Mode("--valgrind", "valgrind", "debug", run_valgrind, ("mode", "parallel", "pytest_args")),
+    Mode("--callgrind", "callgrind", "profiling", run_callgrind, ("setup", "open")),
+    Mode("--trace", "trace", "profiling", run_trace, ("setup", "open")),
     Mode("--flamegraph", "flamegraph", "profiling", run_flamegraph, ("setup",)),
     Mode("--gcov", "gcov", "coverage", run_coverage, TEST_SELECTION),
     Mode("--lcov-html", "lcov_html", "coverage", run_coverage, TEST_SELECTION),
@@ -392,6 +404,10 @@ def make_parser():
                                help="profile CODE; writes build/callgrind/callgrind.out.PID "
                                     "(open it with kcachegrind) and prints the top "
                                     "functions by inclusive cost")
+    profile_group.add_argument("--open", action="store_true",
+                               help="with --callgrind or --trace: open the profile in "
+                                    "kcachegrind if there is a display, else write its "
+                                    "call graph as a PNG (gprof2dot, graphviz)")
     profile_group.add_argument("--gcov", action="store_true",
                                help="run the tests (default: the fork's own) on the "
                                     "coverage profile, then print the line coverage of "

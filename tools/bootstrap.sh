@@ -11,14 +11,20 @@
 #               python3.11d, sys.gettotalrefcount() for the refcount leak check
 #   lldb, python3-lldb-14  runtests.py --lldb and its formatters (lldb's Python API)
 #   chromium    headless, the tests that open what the tools draw (flame graphs)
+#   graphviz    dot: runtests.py --callgrind --open draws the call graph as a PNG
+# With --with-kcachegrind it also installs kcachegrind (a GUI, for a machine
+# with a display), which runtests.py --callgrind --open then starts.
 set -euo pipefail
 
 needed=()
 for tool in ccache:ccache quilt:quilt git:git patch:patch gcc:gcc g++:g++ \
             pkg-config:pkg-config gdb:gdb cgdb:cgdb valgrind:valgrind lcov:lcov \
-            python3.11d:python3.11-dbg lldb:lldb chromium:chromium; do
+            python3.11d:python3.11-dbg lldb:lldb chromium:chromium dot:graphviz; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || needed+=("${tool##*:}")
 done
+if [[ ${1:-} == --with-kcachegrind ]] && ! command -v kcachegrind >/dev/null 2>&1; then
+    needed+=(kcachegrind)
+fi
 if ! pkg-config --exists openblas64 2>/dev/null; then
     needed+=(libopenblas64-pthread-dev)
 fi

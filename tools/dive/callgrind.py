@@ -8,6 +8,7 @@ versions where wall time is too noisy.
 """
 import os
 import re
+import shutil
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -70,6 +71,27 @@ def normalise_paths(path):
     fixed = _PATH_SPEC.sub(lambda m: m.group(1) + os.path.normpath(m.group(2)), text)
     if fixed != text:
         path.write_text(fixed, errors="surrogateescape")
+
+
+def open_report(path, gprof2dot, env=os.environ):
+    """Show a callgrind file: kcachegrind where there is a display to open it
+    on (started on its own, the driver returns), else the call graph as a
+    PNG beside the file (gprof2dot and graphviz's dot; nodes above 2% of the
+    cost). Returns a sentence saying which."""
+    kcachegrind = shutil.which("kcachegrind")
+    if env.get("DISPLAY") and kcachegrind:
+        subprocess.Popen([kcachegrind, str(path)], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return f"kcachegrind opened {report_path(path)}"
+    dot = debugging.require("dot", "graphviz")
+    graph = path.with_name(path.name + ".dot")
+    with open(graph, "w") as out:
+        subprocess.run([str(gprof2dot), "--format=callgrind", "--node-thres=2",
+                        "--edge-thres=1", str(path)], stdout=out, check=True)
+    png = path.with_name(path.name + ".png")
+    subprocess.run([dot, "-Tpng", "-Gdpi=70", "-o", str(png), str(graph)], check=True)
+    reason = "no display" if not env.get("DISPLAY") else "kcachegrind is not installed"
+    return f"call graph ({reason} for kcachegrind): {report_path(png)}"
 
 
 def annotate(path, limit=25):

@@ -154,23 +154,25 @@ def lldb_module_dir(lldb_env):
     return found[-1].parents[1]
 
 
-def valgrind_argv(command, log_file):
-    """memcheck around `command`, its report in `log_file`; exits 99 on an
-    error. Leaks are judged afterwards (memcheck_verdict). Run it with
+def valgrind_argv(command, log_dir):
+    """memcheck around `command` and every process it starts (pytest-xdist's
+    workers), each process's report in `log_dir`/memcheck.PID.log; exits 99
+    on an error. Leaks are judged afterwards (memcheck_verdict). Run it with
     PYTHONMALLOC=malloc (valgrind_environ). More options (e.g.
     --track-origins=yes) go in $VALGRIND_OPTS, which valgrind reads itself."""
     require("valgrind", "valgrind")
-    return ["valgrind", "--tool=memcheck", "--error-exitcode=99",
+    return ["valgrind", "--tool=memcheck", "--error-exitcode=99", "--trace-children=yes",
             f"--suppressions={SUPPRESSIONS}", "--leak-check=full",
             "--show-leak-kinds=definite", "--errors-for-leak-kinds=none",
-            "--num-callers=40", "--fullpath-after=", f"--log-file={log_file}",
-            *[str(c) for c in command]]
+            "--num-callers=40", "--fullpath-after=",
+            f"--log-file={log_dir}/memcheck.%p.log", *[str(c) for c in command]]
 
 
 # A stack frame in NumPy's code: valgrind prints full source paths
 # (--fullpath-after=), which for NumPy's objects run through .../numpy/...
 _NUMPY_FRAME = re.compile(r"/numpy/\S*\.(c|cpp|h|src|so)[:)]")
 _EVAL_FRAME = "_PyEval_EvalFrameDefault"
+_TRACEMALLOC_FRAME = "/_tracemalloc.c:"
 
 
 def lost_by_numpy(record):
@@ -178,14 +180,18 @@ def lost_by_numpy(record):
 
     Outward from the allocation, a NumPy frame must come before any Python
     code (the eval loop): a block the interpreter lost while NumPy imported,
-    say, datetime has Python code in between, and is the interpreter's. And
-    NumPy must have been called from Python, not by another extension module
-    (SciPy's ufuncs are made by NumPy's PyUFunc_FromFuncAndData, and lost by
-    SciPy)."""
+    say, datetime has Python code in between, and is the interpreter's. So
+    is a block tracemalloc allocated for its own bookkeeping while it traced
+    an allocation of NumPy's (_tracemalloc.c comes first: a trace entry that
+    CPython 3.11 does not free when tracing stops). And NumPy must have been
+    called from Python, not by another extension module (SciPy's ufuncs are
+    made by NumPy's PyUFunc_FromFuncAndData, and lost by SciPy)."""
     seen_numpy = False
     for line in record.splitlines():
         if _NUMPY_FRAME.search(line):
             seen_numpy = True
+        elif _TRACEMALLOC_FRAME in line and not seen_numpy:
+            return False
         elif _EVAL_FRAME in line:
             return seen_numpy
         elif "site-packages/" in line and seen_numpy:
@@ -195,14 +201,15 @@ def lost_by_numpy(record):
 
 def memcheck_verdict(report):
     """(errors, records of blocks lost by NumPy, records of blocks lost by the
-    interpreter) in a memcheck report. CPython 3.11 itself loses a few
+    interpreter) in memcheck's reports (one per process, concatenated);
+    errors is -1 when no process reported. CPython 3.11 itself loses a few
     objects by exit, which are not ours to fix."""
-    errors = re.search(r"ERROR SUMMARY: (\d+) errors", report)
+    summaries = re.findall(r"ERROR SUMMARY: (\d+) errors", report)
     numpy_leaks, other_leaks = [], []
     for record in re.split(r"\n==\d+== \n", report):
         if "are definitely lost in loss record" in record:
             (numpy_leaks if lost_by_numpy(record) else other_leaks).append(record)
-    return int(errors.group(1)) if errors else -1, numpy_leaks, other_leaks
+    return sum(map(int, summaries)) if summaries else -1, numpy_leaks, other_leaks
 
 
 def valgrind_environ(env):

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -239,6 +240,63 @@ class TestFlameGraph:
             flamegraph.tree([])
 
 
+def loss_record(*frames):
+    """A memcheck record of a definitely lost block, allocated by frames[0]."""
+    lines = ["==1== 64 bytes in 1 blocks are definitely lost in loss record 7 of 90",
+             "==1==    at 0x484: malloc (vg_replace_malloc.c:381)"]
+    return "\n".join(lines + [f"==1==    by 0x4: {frame}" for frame in frames])
+
+
+NUMPY_FRAME = "PyArray_NewFromDescr_int (/w/build/debug/../src/numpy/_core/src/multiarray/ctors.c:747)"
+EVAL_FRAME = "_PyEval_EvalFrameDefault (/py/Python/ceval.c:4769)"
+
+
+class TestLeakOwner:
+    def test_numpy_called_from_python_is_numpys(self):
+        assert debugging.lost_by_numpy(loss_record(NUMPY_FRAME, EVAL_FRAME))
+
+    def test_python_code_first_is_the_interpreters(self):
+        assert not debugging.lost_by_numpy(loss_record(EVAL_FRAME, NUMPY_FRAME))
+
+    def test_tracemalloc_bookkeeping_is_the_interpreters(self):
+        # tracemalloc's trace of an array it saw allocated, not the array
+        record = loss_record("tracemalloc_add_trace (/py/./Modules/_tracemalloc.c:534)",
+                             "PyType_GenericAlloc (/py/Objects/typeobject.c:1148)",
+                             NUMPY_FRAME, EVAL_FRAME)
+        assert not debugging.lost_by_numpy(record)
+
+    def test_numpy_called_by_another_extension_is_that_ones(self):
+        record = loss_record(NUMPY_FRAME, "scipy_init (/venv/site-packages/scipy/_ufuncs.c:9)",
+                             EVAL_FRAME)
+        assert not debugging.lost_by_numpy(record)
+
+    def test_verdict_sums_every_process(self):
+        reports = "\n".join([
+            "==1== ERROR SUMMARY: 0 errors from 0 contexts",
+            "==2== \n" + loss_record(NUMPY_FRAME, EVAL_FRAME) + "\n==2== ",
+            "==2== ERROR SUMMARY: 3 errors from 1 contexts"])
+        errors, numpy_leaks, other = debugging.memcheck_verdict(reports)
+        assert (errors, len(numpy_leaks), other) == (3, 1, [])
+        assert debugging.memcheck_verdict("no summary")[0] == -1
+
+
+def test_open_with_a_display_starts_kcachegrind(tmp_path, monkeypatch):
+    # a stand-in kcachegrind that says what it was asked to open
+    opened = tmp_path / "opened"
+    fake = tmp_path / "kcachegrind"
+    fake.write_text(f"#!/bin/sh\necho \"$1\" > {opened}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    profile = tmp_path / "callgrind.out.1"
+    said = callgrind.open_report(profile, "unused", env={"DISPLAY": ":0"})
+    assert said == f"kcachegrind opened {callgrind.report_path(profile)}"
+    for _ in range(100):
+        if opened.exists():
+            break
+        time.sleep(0.05)
+    assert opened.read_text().strip() == str(profile)
+
+
 class TestCommandLines:
     def test_gdb_loads_helpers_and_printers_before_breakpoints(self, monkeypatch):
         monkeypatch.setattr(debugging, "require", lambda program, package: program)
@@ -352,9 +410,9 @@ def descendants(pid):
     return found
 
 
-def runtests(*args, timeout=3000, cwd=REPO):
+def runtests(*args, timeout=3000, cwd=REPO, env=None):
     return subprocess.run([sys.executable, str(REPO / "runtests.py"), *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=timeout)
+                          capture_output=True, text=True, cwd=cwd, timeout=timeout, env=env)
 
 
 KURTOSIS_SESSION = ("import numpy as np\n"
@@ -569,6 +627,15 @@ class TestCallgrindAndTracer:
         sources = [chunk.split("\n")[0] for chunk in annotated.split("Auto-annotated source: ")[1:]]
         assert str(REPO / "build" / "src" / "numpy/_core/src/multiarray/kurtosis.c.src") in sources \
             or any("kurtosis" in source and source.startswith(str(REPO / "build")) for source in sources)
+
+    def test_open_without_a_display_draws_the_call_graph(self):
+        result = runtests("--setup", self.SETUP, "--callgrind", "a.kurtosis()", "--open",
+                          env={k: v for k, v in os.environ.items() if k != "DISPLAY"})
+        assert result.returncode == 0, result.stderr[-3000:]
+        png = REPO / result.stdout.split("call graph (no display for kcachegrind): ")[1].split()[0]
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+        graph = png.with_suffix(".dot").read_text()
+        assert "array_kurtosis" in graph and "kurtosis_fused_DOUBLE" in graph
 
     @pytest.mark.parametrize("expression, steps", [
         ("a + a", ["PyNumber_Add", "array_add", "ufunc_generic_fastcall", "DOUBLE_add"]),

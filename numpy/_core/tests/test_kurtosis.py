@@ -503,6 +503,8 @@ class TestInterfaces:
     def test_function_accepts_lists(self):
         assert_equal(np.kurtosis([[1, 2, 3, 4]], axis=1), [-1.36])
 
+    @pytest.mark.valgrind_error(reason="valgrind runs one thread at a time, so the "
+                                "main thread cannot run while the worker computes")
     def test_releases_the_gil(self):
         # While a worker thread is inside the kernel, the main thread runs
         # Python code only if the kernel released the GIL.
