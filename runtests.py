@@ -239,6 +239,22 @@ def run_refcount(args, session):
     return run([debug_python, debugging.LEAK_CHECK], session.env)
 
 
+def run_leak_check(args, session):
+    """The tests (the fork's own unless -t) under python3.11d, each run
+    again and again by the dive.pytest_leaks plugin."""
+    debug_python = debugging.require("python3.11d", "python3.11-dbg")
+    env = {**session.env,
+           "PYTHONPATH": f"{session.env['PYTHONPATH']}:{venv.site_packages()}"}
+    cmd = testing.pytest_command(
+        debug_python, paths.PREPARED_TREE, session.site,
+        targets=args.tests or testing.dive_targets(), mode=args.mode,
+        workers=args.parallel,
+        extra_args=["-p", "dive.pytest_leaks", "--dive-leaks", args.leaks,
+                    "-p", "no:cacheprovider"] + (["-" + "v" * args.verbose] if args.verbose
+                                                 else []) + args.pytest_args)
+    return run(cmd, env)
+
+
 # --- the mode table ---
 
 @dataclass(frozen=True)
@@ -273,6 +289,7 @@ MODES = (
     Mode("--gcov", "gcov", "coverage", run_coverage, TEST_SELECTION),
     Mode("--lcov-html", "lcov_html", "coverage", run_coverage, TEST_SELECTION),
     Mode("--refcount", "refcount", "refdebug", run_refcount),
+    Mode("--leaks", "leaks", "refdebug", run_leak_check, TEST_SELECTION),
 )
 # options every mode takes: which build, and how to build it
 BUILD_OPTIONS = ("profile", "no_build", "jobs", "show_build_log")
@@ -423,6 +440,12 @@ def make_parser():
                                help="sample CODE, run over and over for 2 s, with py-spy "
                                     "(C and Python frames together) and write a flame "
                                     "graph, build/flamegraph/flamegraph.PID.svg")
+    profile_group.add_argument("--leaks", nargs="?", const="3:3", metavar="WARMUP:RUNS",
+                               help="run each test (default: the fork's own; -t for "
+                                    "any) WARMUP times, then RUNS times measured under "
+                                    "python3.11d, and fail those that leave references "
+                                    "or memory blocks behind on every run (default 3:3; "
+                                    "tests marked leaks_references run once)")
     profile_group.add_argument("--trace", metavar="EXPRESSION",
                                help="print the C call chain from EXPRESSION's entry into "
                                     "NumPy down to the inner loop that did the work")

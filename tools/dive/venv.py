@@ -26,6 +26,13 @@ def bin_dir(venv=paths.VENV):
     return venv / "bin"
 
 
+def site_packages(venv=paths.VENV):
+    """The venv's packages, which another 3.11 (Debian's python3.11d) can
+    import from PYTHONPATH too."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return venv / "lib" / version / "site-packages"
+
+
 def _requirements_digest():
     digest = hashlib.sha256()
     for name in (*REQUIREMENT_FILES, WITHOUT_DEPS_FILE):

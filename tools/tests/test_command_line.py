@@ -1,5 +1,6 @@
 """runtests.py's command line: one mode at a time, each with its own
 modifiers, and the exit-code policy it shares with tools/patches.py."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +29,7 @@ def runtests_cli(*args):
     (["--setup", "import numpy", "--gdb"],
      "--setup goes with --callgrind, --trace or --flamegraph, not with --gdb"),
     (["--break", "DOUBLE_add"], "--break goes with --gdb, --cgdb or --lldb, not with the tests"),
-    (["-t", "numpy", "--valgrind", "numpy"], "-t/--tests goes with the tests, --gcov or --lcov-html"),
+    (["-t", "numpy", "--valgrind", "numpy"], "-t/--tests goes with the tests, --gcov, --lcov-html or --leaks"),
     (["--compare-stock", "--gcov"], "--compare-stock goes with the tests, not with --gcov"),
     (["--shell", "--", "-x"], "-- PYTEST_ARGS goes with the tests"),
     (["--attach", "1", "--core", "core", "--gdb"], "two different targets: give one"),
@@ -85,3 +86,37 @@ def test_patches_tool_shares_the_policy():
     result = subprocess.run([sys.executable, str(REPO / "tools" / "patches.py"), "--help"],
                             capture_output=True, text=True)
     assert "Exit status: 0 when" in result.stdout
+
+
+def spin(*args):
+    """.venv's spin, run in the checkout (it reads [tool.spin] there)."""
+    return subprocess.run([str(Path(sys.executable).parent / "spin"), *args],
+                          capture_output=True, text=True, cwd=REPO, timeout=600)
+
+
+def test_spin_lists_the_commands_of_this_checkout():
+    result = spin("--help")
+    assert result.returncode == 0, result.stderr
+    for command in ("build", "test", "ipython", "python", "shell", "gdb", "lldb"):
+        assert re.search(rf"^  {command} ", result.stdout, re.MULTILINE), command
+
+
+def test_spin_options_reach_runtests():
+    # the same mode table: a modifier of another mode is refused the same way
+    result = spin("gdb", "--profile", "no-such-profile", "--batch", "-c", "1")
+    assert result.returncode == EXIT_ERROR
+    assert "unknown profile 'no-such-profile'" in result.stderr
+
+
+@pytest.mark.slow
+def test_spin_runs_the_fork():
+    result = spin("python", "--no-build", "-c", "import numpy; print(numpy.__version__)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("+dive")
+    result = spin("test", "--no-build", "-t", "numpy/tests/test_dive_identity.py", "--", "-q")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert " passed" in result.stdout
+    result = spin("gdb", "--no-build", "--batch", "--break", "DOUBLE_add", "--ex", "bt 1",
+                  "-c", "import numpy as np; np.ones(3) + 1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"^#0  DOUBLE_add ", result.stdout, re.MULTILINE)
