@@ -778,3 +778,39 @@ class TestInteractiveChildren:
                 if driver.poll() is None:
                     os.killpg(driver.pid, signal.SIGKILL)
         assert "got SIGINT, still running" in rest
+
+
+# the cache grows in the 3 warm-up runs, the measuring loop's 2 unbalanced
+# runs and the 3 measured runs, then stops: suspect, and cleared by the 12
+# runs that confirm a leak
+LEAKY_TESTS = """
+KEPT, CACHE = [], []
+
+def test_keeps_an_object_every_run():
+    KEPT.append(object())
+
+def test_fills_a_cache_once():
+    if len(CACHE) < 8:
+        CACHE.append(object())
+
+def test_clean():
+    [object() for _ in range(100)]
+"""
+
+
+@pytest.mark.slow
+class TestLeakCheck:
+    def test_only_growth_in_every_run_is_a_leak(self, tmp_path):
+        tests = tmp_path / "test_leaky.py"
+        tests.write_text(LEAKY_TESTS)
+        result = runtests("--leaks", "-t", str(tests), "--", "-p", "no:randomly")
+        assert result.returncode == 1, result.stdout[-3000:]
+        assert "1 failed, 2 passed" in result.stdout
+        assert re.search(r"FAILED \S+::test_keeps_an_object_every_run", result.stdout)
+        assert ("leaks: references grew [1, 1, 1] in 3 runs, then 12 in 12; memory blocks "
+                "grew [1, 1, 1] in 3 runs, then 12 in 12 (after 3 warm-up runs)") in result.stdout
+
+    def test_warmup_and_runs_are_checked(self):
+        result = runtests("--no-build", "--leaks", "3", "-t", "numpy/tests/test_dive_identity.py")
+        assert result.returncode != 0
+        assert "--dive-leaks takes WARMUP:RUNS" in result.stdout + result.stderr

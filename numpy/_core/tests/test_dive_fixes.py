@@ -17,3 +17,19 @@ def test_creation_without_dtype_keeps_the_descriptor_refcount(create):
     for _ in range(100):
         create(3)
     assert sys.getrefcount(default) == before
+
+
+@pytest.mark.skipif(not hasattr(sys, "gettotalrefcount"),
+                    reason="a Py_REF_DEBUG interpreter counts every reference "
+                           "(runtests.py --leaks runs this file under python3.11d)")
+def test_array_converter_counts_each_reference_once():
+    # patch 0005: _array_converter initialised its object twice, and a
+    # Py_REF_DEBUG build counted one reference per call that nothing released
+    from numpy._core._multiarray_umath import _array_converter
+    a = np.ones(3)
+    for _ in range(10):
+        _array_converter(a)
+    before = sys.gettotalrefcount()
+    for _ in range(100):
+        _array_converter(a)
+    assert sys.gettotalrefcount() - before < 50
