@@ -1,5 +1,6 @@
 """Build profiles from site.cfg."""
 import configparser
+import re
 import shlex
 import subprocess
 from dataclasses import dataclass, field
@@ -8,6 +9,7 @@ from . import paths
 from .errors import DiveError
 
 _PREFIX = "profile:"
+_GCC_LIBRARY = re.compile(r"\{(lib\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -17,16 +19,15 @@ class Profile:
     meson_args: tuple
     without_simd_tests: tuple = ()
     # NAME=VALUE lines for every run of the build (tests, --python, ...);
-    # {libasan} stands for gcc's libasan.so (for LD_PRELOAD), {src} for the
-    # prepared tree
+    # {libasan}, {libtsan} (any {libNAME}) stand for gcc's libNAME.so (for
+    # LD_PRELOAD), {src} for the prepared tree
     environment: dict = field(default_factory=dict)
 
     def run_environment(self, env):
         """`env` with the profile's variables added."""
         values = {}
         for key, value in self.environment.items():
-            if "{libasan}" in value:
-                value = value.replace("{libasan}", _gcc_library("libasan.so"))
+            value = _GCC_LIBRARY.sub(lambda m: _gcc_library(m.group(1) + ".so"), value)
             values[key] = value.replace("{src}", str(paths.PREPARED_TREE))
         return {**env, **values}
 

@@ -539,6 +539,49 @@ class TestInterfaces:
         assert peak < x.nbytes / 20
 
 
+class TestThreads:
+    """Kurtosis computed in several threads at once, the GIL released inside
+    the kernels, gives each thread what one thread alone gets (runtests.py
+    --profile tsan runs these under ThreadSanitizer)."""
+
+    @staticmethod
+    def in_threads(jobs, copies=4):
+        """Each job run by `copies` threads at once: {job index: results}."""
+        barrier = threading.Barrier(copies * len(jobs))
+        results = {index: [] for index in range(len(jobs))}
+
+        def run(index, job):
+            barrier.wait()
+            results[index].append(job())
+        threads = [threading.Thread(target=run, args=(index, job))
+                   for index, job in enumerate(jobs) for _ in range(copies)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
+
+    def test_shared_inputs_and_separate_outputs(self):
+        rng = np.random.default_rng(50)
+        x = rng.standard_normal((300, 700))
+        q = rng.standard_normal(5000).astype(np.quad)
+        jobs = [lambda: x.kurtosis(), lambda: x.kurtosis(axis=0),
+                lambda: x.kurtosis(axis=1), lambda: x.astype(np.longdouble).kurtosis(axis=0),
+                lambda: x.kurtosis(where=x > -1), lambda: q.kurtosis()]
+        expected = [job() for job in jobs]
+        for index, results in self.in_threads(jobs).items():
+            for result in results:
+                assert_array_equal(result, expected[index])
+
+    def test_quad_arithmetic_in_threads(self):
+        q = np.random.default_rng(51).standard_normal(20000).astype(np.quad)
+        jobs = [lambda: q * q + q, lambda: np.sort(q), lambda: q.sum(), lambda: q / 3]
+        expected = [job() for job in jobs]
+        for index, results in self.in_threads(jobs).items():
+            for result in results:
+                assert_array_equal(result, expected[index])
+
+
 def test_matches_naive_formula_for_many_shapes():
     rng = np.random.default_rng(18)
     for shape in [(1, 5), (7, 3), (2, 3, 4), (129, 2), (1000,)]:
@@ -710,20 +753,26 @@ class TestLargeOutputs:
 
     @pytest.mark.parametrize("shape, axis", [((3, 200000), 0), ((200000, 3), 1),
                                              ((4, 300, 500), 0), ((6, 70000), 0)])
-    def test_pieces_match_slice_by_slice(self, shape, axis):
+    def test_pieces_match_small_outputs(self, shape, axis):
+        # the reference: the same rows (axis last), 1000 outputs at a time,
+        # far below the piece size
         rng = np.random.default_rng(sum(shape))
         a = rng.standard_normal(shape)
         keep = rng.random(shape) > 0.2
         moved = np.moveaxis(a, axis, -1).reshape(-1, shape[axis])
         kept = np.moveaxis(keep, axis, -1).reshape(-1, shape[axis])
+        starts = range(0, len(moved), 1000)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             result = a.kurtosis(axis=axis, where=keep)
-            expected = [row[k].kurtosis() for row, k in zip(moved, kept)]
+            expected = np.concatenate([
+                moved[i:i + 1000].kurtosis(axis=-1, where=kept[i:i + 1000])
+                for i in starts])
         assert_allclose(result.ravel(), expected, rtol=1e-12, atol=1e-12,
                         equal_nan=True)
         assert_allclose(a.kurtosis(axis=axis).ravel(),
-                        [row.kurtosis() for row in moved], rtol=1e-12, atol=1e-12)
+                        np.concatenate([moved[i:i + 1000].kurtosis(axis=-1) for i in starts]),
+                        rtol=1e-12, atol=1e-12)
 
     def test_scratch_stays_near_the_output(self):
         a = np.random.default_rng(5).standard_normal((2, 2 * 10**6)).astype(np.float32)
