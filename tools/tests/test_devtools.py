@@ -703,23 +703,44 @@ HEAVY_SUBSET = [
     "numpy/_core/tests/test_kurtosis.py::TestQuad",
     "numpy/_core/tests/test_quad_math.py",
 ]
-# Valgrind does not model the x86 floating-point exception flags, so the
-# tests of np.errstate's signals (TestSpecialValues) cannot pass under it.
-MEMCHECK_SUBSET = [target for target in HEAVY_SUBSET
-                   if not target.endswith("test_quad_math.py")] + [
-    "numpy/_core/tests/test_quad_math.py::TestAccuracy",
-    "numpy/_core/tests/test_quad_math.py::TestUfuncIntegration",
-]
+RACING_THREADS = """
+import threading, numpy as np
+x, out = np.ones(10**6), np.empty(10**6)
+barrier = threading.Barrier(2)
+def write():
+    barrier.wait()
+    np.multiply(x, 2.0, out=out)
+threads = [threading.Thread(target=write) for _ in range(2)]
+[thread.start() for thread in threads]
+[thread.join() for thread in threads]
+"""
+
+# memcheck takes the two largest test files whole (their valgrind_error tests
+# left out), one process per core
+MEMCHECK_FILES = ["numpy/_core/tests/test_kurtosis.py", "numpy/_core/tests/test_quad.py"]
 
 
 @pytest.mark.slow
 @pytest.mark.heavy
 class TestHeavy:
     def test_fork_tests_clean_under_memcheck(self):
-        result = runtests("--valgrind", *MEMCHECK_SUBSET)
-        assert result.returncode == 0, result.stderr[-5000:]
+        result = runtests("-n", "2", "--valgrind", *MEMCHECK_FILES, timeout=5400)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
         assert "memcheck: 0 errors; 0 blocks definitely lost by NumPy's code" \
             in result.stderr
+        assert re.search(r"\d+ passed, \d+ deselected", result.stdout)
+
+    def test_thread_sanitizer_sees_a_race(self):
+        # two threads writing one output array at once, the GIL released
+        result = runtests("--profile", "tsan", "--python", "-c", RACING_THREADS)
+        assert result.returncode != 0
+        assert "WARNING: ThreadSanitizer: data race" in result.stderr
+
+    def test_no_races_under_thread_sanitizer(self):
+        result = runtests("--profile", "tsan", "-t", "numpy/_core/tests/test_kurtosis.py::TestThreads")
+        assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+        assert "WARNING: ThreadSanitizer" not in result.stdout + result.stderr
+        assert "2 passed" in result.stdout
 
     def test_fork_tests_clean_under_asan_and_ubsan(self):
         args = [arg for target in HEAVY_SUBSET for arg in ("-t", target)]

@@ -33,3 +33,17 @@ def test_array_converter_counts_each_reference_once():
     for _ in range(100):
         _array_converter(a)
     assert sys.gettotalrefcount() - before < 50
+
+
+@pytest.mark.skipif(not hasattr(sys, "getrefcount"), reason="needs sys.getrefcount")
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_pickle_protocol_5_keeps_the_picklebuffer_refcount(layout):
+    # patch 0006: each dumps(array, protocol=5) added a reference to
+    # pickle.PickleBuffer that nothing released
+    import pickle
+    a = np.ones((3, 4), order=layout)
+    pickle.loads(pickle.dumps(a, protocol=5))
+    before = sys.getrefcount(pickle.PickleBuffer)
+    for _ in range(100):
+        pickle.loads(pickle.dumps(a, protocol=5))
+    assert sys.getrefcount(pickle.PickleBuffer) - before < 50
