@@ -6,17 +6,23 @@ sys.gettotalrefcount() counts every reference (the refdebug profile compiles
 NumPy with Py_REF_DEBUG, so NumPy's own INCREF/DECREF count too). As
 CPython's regrtest -R and pytest-leaks do: WARMUP runs fill the caches, then
 each of RUNS runs is measured on its own, and a test is suspect when every one
-of them leaves references (or blocks) behind. A suspect runs 4 * RUNS times
-more, measured together: it leaks only if those runs leave at least one more
-each, so a cache or free list that keeps a few blocks now and then (NumPy's
-dimension cache does) is not a leak, and a growth of one a call is. Tests
+of them leaves references (or blocks) behind. A suspect then runs 4 * RUNS
+and 12 * RUNS times more, each batch measured as a whole: it leaks when the
+difference, per run, is half a reference (or block) or more, as
+tools/refcount/check_leaks.py measures. A cache or free list that keeps a
+few blocks now and then (gc generations, NumPy's dimension cache) grows
+alike in both batches and cancels; a leak grows with the runs. Tests
 marked leaks_references (upstream's marker, with its reason) run once,
-unchecked.
+unchecked, and so do hypothesis's @given tests, whose engine keeps state
+from run to run; the session's summary counts them.
 """
 import gc
 import sys
 
 import pytest
+
+
+UNCHECKED = pytest.StashKey[dict]()
 
 
 def pytest_addoption(parser):
@@ -67,6 +73,8 @@ def measure(call, runs):
 
 
 CONFIRMING_RUNS_PER_RUN = 4
+# half a reference or block a call: a leak every other call still counts
+LEAK_PER_CALL = 0.5
 
 
 def suspect(deltas):
@@ -81,17 +89,34 @@ def leaked(call, measured):
     for index, what in enumerate(("references", "memory blocks")):
         if not suspect(deltas[index]):
             continue
-        more = CONFIRMING_RUNS_PER_RUN * measured
-        batch = measure(lambda: [call() for _ in range(more)], 1)[index][0]
-        if batch >= more:
-            leaks[what] = f"grew {deltas[index]} in {measured} runs, then {batch} in {more}"
+        # growth per call from N and 3N runs: what fills once cancels out
+        batch = CONFIRMING_RUNS_PER_RUN * measured
+        few, many = (measure(lambda: [call() for _ in range(runs)], 1)[index][0]
+                     for runs in (batch, 3 * batch))
+        per_call = (many - few) / (2 * batch)
+        if per_call >= LEAK_PER_CALL:
+            leaks[what] = (f"grew {deltas[index]} in {measured} runs, then "
+                           f"{per_call:.2f} a run over {4 * batch} more")
     return leaks
+
+
+def unchecked_because(pyfuncitem):
+    """Why a test runs once, unchecked; None to check it."""
+    if pyfuncitem.get_closest_marker("leaks_references"):
+        return "marked leaks_references"
+    if getattr(pyfuncitem.obj, "is_hypothesis_test", False):
+        return "hypothesis tests (its engine keeps state from run to run)"
+    return None
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem):
     runs = getattr(pyfuncitem.config, "dive_leak_runs", None)
-    if runs is None or pyfuncitem.get_closest_marker("leaks_references"):
+    if runs is None:
+        return None
+    reason = unchecked_because(pyfuncitem)
+    if reason is not None:
+        count_unchecked(pyfuncitem.config, {reason: 1})
         return None                     # pytest calls the test once, as always
     warmup, measured = runs
     test = pyfuncitem.obj
@@ -104,3 +129,32 @@ def pytest_pyfunc_call(pyfuncitem):
         pytest.fail("leaks: " + "; ".join(f"{what} {how}" for what, how in leaks.items())
                     + f" (after {warmup} warm-up runs)", pytrace=False)
     return True
+
+
+def count_unchecked(config, counts):
+    unchecked = config.stash.setdefault(UNCHECKED, {})
+    for reason, count in counts.items():
+        unchecked[reason] = unchecked.get(reason, 0) + count
+
+
+def pytest_sessionfinish(session):
+    # a pytest-xdist worker hands its counts to the controller
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["dive_unchecked"] = session.config.stash.get(UNCHECKED, {})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    count_unchecked(node.config, getattr(node, "workeroutput", {}).get("dive_unchecked", {}))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if getattr(config, "dive_leak_runs", None) is None:
+        return
+    unchecked = config.stash.get(UNCHECKED, {})
+    warmup, measured = config.dive_leak_runs
+    line = f"leak check: each test run {warmup} + {measured} times"
+    if unchecked:
+        line += "; run once, unchecked: " + ", ".join(
+            f"{count} {reason}" for reason, count in sorted(unchecked.items()))
+    terminalreporter.write_line(line)

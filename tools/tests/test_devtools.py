@@ -730,6 +730,14 @@ class TestHeavy:
             in result.stderr
         assert re.search(r"\d+ passed, \d+ deselected", result.stdout)
 
+    def test_no_leaks_per_test(self):
+        # the quad tests found the pickle leak; test_dive_fixes.py checks
+        # the two fixes that need a Py_REF_DEBUG interpreter to be seen
+        result = runtests("--leaks", "-n", "2", "-t", "numpy/_core/tests/test_quad.py",
+                          "-t", "numpy/_core/tests/test_dive_fixes.py", timeout=3600)
+        assert result.returncode == 0, result.stdout[-5000:]
+        assert re.search(r"\d+ passed", result.stdout) and "failed" not in result.stdout
+
     def test_thread_sanitizer_sees_a_race(self):
         # two threads writing one output array at once, the GIL released
         result = runtests("--profile", "tsan", "--python", "-c", RACING_THREADS)
@@ -802,7 +810,7 @@ class TestInteractiveChildren:
 
 
 # the cache grows in the 3 warm-up runs, the measuring loop's 2 unbalanced
-# runs and the 3 measured runs, then stops: suspect, and cleared by the 12
+# runs and the 3 measured runs, then stops: suspect, and cleared by the 48
 # runs that confirm a leak
 LEAKY_TESTS = """
 KEPT, CACHE = [], []
@@ -816,6 +824,12 @@ def test_fills_a_cache_once():
 
 def test_clean():
     [object() for _ in range(100)]
+
+from hypothesis import given, strategies
+
+@given(strategies.integers())
+def test_hypothesis_runs_once(n):
+    KEPT.append(n)
 """
 
 
@@ -826,10 +840,13 @@ class TestLeakCheck:
         tests.write_text(LEAKY_TESTS)
         result = runtests("--leaks", "-t", str(tests), "--", "-p", "no:randomly")
         assert result.returncode == 1, result.stdout[-3000:]
-        assert "1 failed, 2 passed" in result.stdout
+        assert "1 failed, 3 passed" in result.stdout
+        assert ("leak check: each test run 3 + 3 times; run once, unchecked: 1 hypothesis "
+                "tests (its engine keeps state from run to run)") in result.stdout
         assert re.search(r"FAILED \S+::test_keeps_an_object_every_run", result.stdout)
-        assert ("leaks: references grew [1, 1, 1] in 3 runs, then 12 in 12; memory blocks "
-                "grew [1, 1, 1] in 3 runs, then 12 in 12 (after 3 warm-up runs)") in result.stdout
+        assert ("leaks: references grew [1, 1, 1] in 3 runs, then 1.00 a run over 48 more; "
+                "memory blocks grew [1, 1, 1] in 3 runs, then 1.00 a run over 48 more "
+                "(after 3 warm-up runs)") in result.stdout
 
     def test_warmup_and_runs_are_checked(self):
         result = runtests("--no-build", "--leaks", "3", "-t", "numpy/tests/test_dive_identity.py")
