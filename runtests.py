@@ -30,16 +30,22 @@ Debugging and profiling (doc/debugging.rst walks through them):
   python3 runtests.py --cgdb my_script.py
   python3 runtests.py --lldb -c "import numpy as np; np.ones(3) + 1"
   python3 runtests.py --attach PID --gdb    (a running python; --core FILE for a core)
-  python3 runtests.py --valgrind numpy/_core/tests/test_kurtosis.py::TestAxes
+  python3 runtests.py -n 2 --valgrind numpy/_core/tests/test_kurtosis.py
   python3 runtests.py --valgrind my_script.py
-  python3 runtests.py --setup "import numpy as np; a = np.ones(10**6)" --callgrind "a.sum()"
+  python3 runtests.py --setup "import numpy as np; a = np.ones(10**6)" --callgrind "a.sum()" --open
   python3 runtests.py --setup "import numpy as np; a = np.ones(1000)" --trace "a + a"
+  python3 runtests.py --setup "import numpy as np; q = np.ones(10**6, dtype=np.quad)"
+                      --flamegraph "q + q"
+  python3 runtests.py --leaks -t numpy/_core/tests/test_quad.py
+  python3 runtests.py --profile tsan -t numpy/_core/tests/test_kurtosis.py::TestThreads
 
 Profiles (site.cfg): debug (-O0 -g3, asserts, no SIMD dispatch; the default
-for gdb and valgrind), release (-O3, CPU dispatch like the wheels; the default
-otherwise), profiling (release with debug info; the default for callgrind and
-the tracer), asan and coverage. Edit upstream files only through
-tools/patches.py (prepare / export / check). Arguments after `--` go to pytest.
+for the debuggers and valgrind), release (-O3, CPU dispatch like the wheels;
+the default otherwise), profiling (release with debug info; the default for
+callgrind, the tracer and flame graphs), asan, tsan, coverage, refdebug (for
+python3.11d: --refcount, --leaks) and portable. Edit upstream files only
+through tools/patches.py (prepare / export / check). Arguments after `--` go
+to pytest. spin's commands (.spin/cmds.py) are these modes too.
 """
 import argparse
 import os
