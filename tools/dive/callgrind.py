@@ -80,8 +80,10 @@ def open_report(path, gprof2dot, env=os.environ):
     cost). Returns a sentence saying which."""
     kcachegrind = shutil.which("kcachegrind")
     if env.get("DISPLAY") and kcachegrind:
-        subprocess.Popen([kcachegrind, str(path)], start_new_session=True,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # setsid --fork returns at once and leaves kcachegrind in a session
+        # of its own: closing the terminal or Ctrl-C there does not close it
+        subprocess.run(["setsid", "--fork", kcachegrind, str(path)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return f"kcachegrind opened {report_path(path)}"
     dot = debugging.require("dot", "graphviz")
     graph = path.with_name(path.name + ".dot")

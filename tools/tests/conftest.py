@@ -41,5 +41,8 @@ def fake_upstream(tmp_path):
 def pytest_configure(config):
     # numpy's conftest registers `slow` too, but only for sessions that collect numpy/
     config.addinivalue_line("markers", "slow: takes minutes (run with -m full)")
-    config.addinivalue_line("markers", "heavy: memcheck, ASan and refcount runs of the "
-                                       "fork's tests (CI runs them on a subset)")
+    config.addinivalue_line("markers", "heavy: memcheck, ASan, TSan and leak runs of the "
+                                       "fork's tests")
+    # ... and valgrind_error, which the quad tests imported here carry
+    config.addinivalue_line("markers", "valgrind_error: tests that are known to error "
+                                       "under valgrind")
