@@ -810,7 +810,7 @@ class TestInteractiveChildren:
 
 
 # the cache grows in the 3 warm-up runs, the measuring loop's 2 unbalanced
-# runs and the 3 measured runs, then stops: suspect, and cleared by the 48
+# runs and the 3 measured runs, then stops: suspect, and cleared by the 96
 # runs that confirm a leak
 LEAKY_TESTS = """
 KEPT, CACHE = [], []
@@ -844,8 +844,8 @@ class TestLeakCheck:
         assert ("leak check: each test run 3 + 3 times; run once, unchecked: 1 hypothesis "
                 "tests (its engine keeps state from run to run)") in result.stdout
         assert re.search(r"FAILED \S+::test_keeps_an_object_every_run", result.stdout)
-        assert ("leaks: references grew [1, 1, 1] in 3 runs, then 1.00 a run over 48 more; "
-                "memory blocks grew [1, 1, 1] in 3 runs, then 1.00 a run over 48 more "
+        assert ("leaks: references grew [1, 1, 1] in 3 runs, then 1.00 a run over 96 more; "
+                "memory blocks grew [1, 1, 1] in 3 runs, then 1.00 a run over 96 more "
                 "(after 3 warm-up runs)") in result.stdout
 
     def test_warmup_and_runs_are_checked(self):
