@@ -143,23 +143,19 @@ def run_shell(args, session):
 
 
 def run_debugger(args, session):
+    """gdb, cgdb or lldb on the program, a running python or a core file."""
+    options = dict(breakpoints=args.breakpoints or (), commands=args.gdb_ex or (),
+                   batch=args.batch, attach=args.attach,
+                   # the debugger runs in the repository: the core as the user named it
+                   core=args.core and os.path.abspath(args.core))
+    if args.lldb is not None:
+        env, settings = debugging.lldb_environ(session.env)
+        return run_interactive(
+            debugging.lldb_argv(session.python, args.lldb, settings=settings, **options), env)
     frontend, python_args = ("cgdb", args.cgdb) if args.cgdb is not None else ("gdb", args.gdb)
-    argv = debugging.gdb_argv(session.python, python_args, frontend=frontend,
-                              breakpoints=args.breakpoints or (), commands=args.gdb_ex or (),
-                              batch=args.batch, attach=args.attach,
-                              # gdb runs in the repository: the core as the user named it
-                              core=args.core and os.path.abspath(args.core))
-    return run_interactive(argv, session.env)
-
-
-def run_lldb(args, session):
-    env, settings = debugging.lldb_environ(session.env)
-    argv = debugging.lldb_argv(session.python, args.lldb,
-                               breakpoints=args.breakpoints or (),
-                               commands=args.gdb_ex or (), batch=args.batch,
-                               attach=args.attach, settings=settings,
-                               core=args.core and os.path.abspath(args.core))
-    return run_interactive(argv, env)
+    return run_interactive(
+        debugging.gdb_argv(session.python, python_args, frontend=frontend, **options),
+        session.env)
 
 
 def run_valgrind(args, session):
@@ -287,7 +283,7 @@ MODES = (
     Mode("--shell", "shell", None, run_shell),
     Mode("--gdb", "gdb", "debug", run_debugger, DEBUGGER + ("batch",)),
     Mode("--cgdb", "cgdb", "debug", run_debugger, DEBUGGER),
-    Mode("--lldb", "lldb", "debug", run_lldb, DEBUGGER + ("batch",)),
+    Mode("--lldb", "lldb", "debug", run_debugger, DEBUGGER + ("batch",)),
     Mode("--valgrind", "valgrind", "debug", run_valgrind, ("mode", "parallel", "pytest_args")),
     Mode("--callgrind", "callgrind", "profiling", run_callgrind, ("setup", "open")),
     Mode("--trace", "trace", "profiling", run_trace, ("setup", "open")),
