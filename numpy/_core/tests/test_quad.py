@@ -4,6 +4,7 @@ Every result is checked against exact rational arithmetic: a binary128
 value is decoded from its 16 bytes into a Fraction, the operation is done
 exactly, and the expected bits are the nearest binary128 (ties to even).
 """
+import gc
 import math
 import operator
 import pickle
@@ -1502,6 +1503,25 @@ class TestReliability:
         assert np.quad(Ratio(-3, -4)) == 0.75
         with pytest.raises(ZeroDivisionError):
             np.quad(Ratio(1, 0))
+
+    @pytest.mark.parametrize("use", [
+        lambda number: np.quad(number) == 0.5,
+        lambda number: np.quad("0.5") == number,
+    ], ids=["construct", "compare"])
+    def test_each_new_ratio_class_leaves_no_memory_behind(self, use):
+        # A lookup by a name string made per call leaves that string in
+        # CPython's method cache, one slot per class, up to 4096 of them
+        def with_new_classes(count):
+            for _ in range(count):
+                ratio = type("Ratio", (), {"as_integer_ratio": lambda s: (1, 2)})
+                assert use(ratio())
+
+        with_new_classes(100)
+        gc.collect()
+        before = sys.getallocatedblocks()
+        with_new_classes(1000)
+        gc.collect()
+        assert sys.getallocatedblocks() - before < 200
 
     @pytest.mark.parametrize("make", [
         lambda t: t(None),

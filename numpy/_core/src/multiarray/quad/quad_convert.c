@@ -19,7 +19,7 @@
 #include "numpy/npy_math.h"
 
 #include "dtypemeta.h"  /* PyArray_GETITEM */
-#include "npy_static_data.h"  /* the ComplexWarning class */
+#include "npy_static_data.h"  /* ComplexWarning, the interned names */
 #include "npy_pycompat.h"  /* Npy_HashDouble */
 #include "quadtype.h"
 
@@ -818,7 +818,8 @@ quad_from_ucs4(const char *data, npy_intp length, npy_quad *out)
 static int
 quad_from_integer_ratio(PyObject *obj, npy_quad *out)
 {
-    PyObject *ratio = PyObject_CallMethod(obj, "as_integer_ratio", NULL);
+    PyObject *ratio = PyObject_CallMethodNoArgs(
+            obj, npy_interned_str.as_integer_ratio);
     if (ratio == NULL) {
         if (!PyErr_ExceptionMatches(PyExc_ValueError)
                 && !PyErr_ExceptionMatches(PyExc_OverflowError)) {
@@ -942,7 +943,7 @@ quad_from_pyobject(PyObject *obj, npy_quad *out)
                 1) < 0) {
             return -1;
         }
-        PyObject *real = PyObject_GetAttrString(obj, "real");
+        PyObject *real = PyObject_GetAttr(obj, npy_interned_str.real);
         if (real == NULL) {
             return -1;
         }
@@ -966,7 +967,7 @@ quad_from_pyobject(PyObject *obj, npy_quad *out)
         Py_DECREF(item);
         return result;
     }
-    if (PyObject_HasAttrString(obj, "as_integer_ratio")) {
+    if (PyObject_HasAttr(obj, npy_interned_str.as_integer_ratio)) {
         return quad_from_integer_ratio(obj, out);
     }
     if (PyIndex_Check(obj)) {

@@ -22,6 +22,7 @@
 
 #include "dragon4.h"
 #include "multiarraymodule.h"  /* get_legacy_print_mode */
+#include "npy_static_data.h"  /* the interned names */
 #include "quadtype.h"
 
 
@@ -314,7 +315,7 @@ compares_by_ratio(PyObject *other)
     if (PyArray_Check(other) || PyArray_IsScalar(other, Generic)) {
         return 0;
     }
-    return PyObject_HasAttrString(other, "as_integer_ratio");
+    return PyObject_HasAttr(other, npy_interned_str.as_integer_ratio);
 }
 
 /* q <op> other, exactly, for a compares_by_ratio `other`; NULL on error */
@@ -327,7 +328,8 @@ quad_compare_exactly(npy_quad q, PyObject *other, int cmp_op)
         theirs = Py_BuildValue("(Oi)", other, 1);
     }
     else {
-        theirs = PyObject_CallMethod(other, "as_integer_ratio", NULL);
+        theirs = PyObject_CallMethodNoArgs(
+                other, npy_interned_str.as_integer_ratio);
         if (theirs == NULL && (PyErr_ExceptionMatches(PyExc_ValueError)
                                || PyErr_ExceptionMatches(PyExc_OverflowError))) {
             /* a NaN or infinite Decimal: exact as a double */
