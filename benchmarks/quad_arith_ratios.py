@@ -1,7 +1,7 @@
 """np.quad's arithmetic, sums, products, sorts and parsing against
 numpy-quaddtype 1.0 and long double, as ratios.
 
-    python3 runtests.py --python benchmarks/quad_arith_ratios.py -- [--peer-python PATH]
+    python3 runtests.py --python benchmarks/quad_arith_ratios.py [--peer-python PATH]
 
 The fork and long double run here, numpy-quaddtype in a worker process (see
 benchmarks/quad_math_ratios.py, whose worker this uses) on the same 10**5

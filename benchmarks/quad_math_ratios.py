@@ -1,6 +1,6 @@
 """np.quad's math functions against numpy-quaddtype 1.0 (SLEEF), as ratios.
 
-    python3 runtests.py --python benchmarks/quad_math_ratios.py -- [--peer-python PATH]
+    python3 runtests.py --python benchmarks/quad_math_ratios.py [--peer-python PATH]
 
 The fork runs here; numpy-quaddtype runs in a worker process started with
 PATH (default /tmp/peer/bin/python, a venv with stock NumPy 2.4.6 and

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the accuracy table of np.quad's math functions against MPFR.
 
-    python3 runtests.py --python tools/quad_accuracy.py -- [--points N]
+    python3 runtests.py --python tools/quad_accuracy.py [--points N]
 
 For every function of numpy/_core/tests/test_quad_math.py, N arguments
 spread over its whole domain (the sweeps' generators, another seed), graded

@@ -1284,9 +1284,44 @@ def full_precision(rng, shape):
     return coarse * (1 + np.array(rng.uniform(-1, 1, shape), dtype=np.quad) * np.quad(2) ** -60)
 
 
+def chained_sum_of_products(a, b):
+    """The bits of the sum of products a[k] * b[k] of finite quads, from
+    exact rationals: product k added to chain k % 8 and rounded once (a fused
+    multiply-add), then the chains added pairwise, as NumPy's sum adds its
+    eight accumulators: ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7))."""
+    chains = [Fraction(0)] * 8
+    for k, (x, y) in enumerate(zip(a, b)):
+        chains[k % 8] = decode(nearest(chains[k % 8] + exact(x) * exact(y)))
+    while len(chains) > 1:
+        chains = [decode(nearest(x + y)) for x, y in zip(chains[::2], chains[1::2])]
+    return nearest(chains[0])
+
+
 class TestProducts:
     """matmul, the gufuncs vecdot, matvec and vecmat, and einsum: each sum of
     products rounds once per step (a fused multiply-add), as np.dot does."""
+
+    @pytest.mark.parametrize("n", [0, 1, 2, 7, 8, 9, 16, 23, 37])
+    def test_every_sum_of_products_in_eight_chains(self, n):
+        """np.dot, matmul, vecdot, matvec, vecmat and einsum's "k,k" give the
+        bits of chained_sum_of_products, on every dispatch target: AVX-512
+        steps the eight chains at once, the others one product at a time."""
+        rng = np.random.default_rng(n)
+        a = full_precision(rng, (3, n)) * rng.choice([-1, 1], (3, n))
+        b = full_precision(rng, (n, 10)) * rng.choice([-1, 1], (n, 10))
+        expected = [[chained_sum_of_products(a[i], b[:, j]) for j in range(10)]
+                    for i in range(3)]
+        for result in (np.dot(a, b), a @ b, np.asfortranarray(a) @ b,
+                       np.matvec(b.T, a), np.vecmat(a, b),
+                       np.vecdot(a[:, None, :], b.T)):
+            assert [[bits_of(v) for v in row] for row in result] == expected
+        # fewer than eight outputs a row: one dot each
+        assert [[bits_of(v) for v in row] for row in a @ b[:, :5]] == [
+            row[:5] for row in expected]
+        for i, j in ((0, 0), (1, 4), (2, 9)):
+            assert bits_of(np.dot(a[i], b[:, j])) == expected[i][j]
+            assert bits_of(np.einsum("k,k", a[i], b[:, j])) == expected[i][j]
+            assert bits_of(np.vdot(a[i], b[:, j])) == expected[i][j]
 
     def test_quad_precision_beyond_float64(self):
         # 1 + 2**-100 - 1 is 2**-100 in quad, 0 in float64
@@ -1315,18 +1350,18 @@ class TestProducts:
     def test_fma_lanes_match_dot(self):
         """matmul, matvec and vecmat step eight outputs at a time through
         quad_arith.dispatch.c's vector fused multiply-add; every output has
-        np.dot's bits (the scalar npy_quad_fma, one step at a time), with
-        special operands, cancellations deep enough to lose every leading
-        bit, underflow and overflow among the lanes."""
+        np.dot's bits, with special operands, cancellations deep enough to
+        lose every leading bit, underflow and overflow among the lanes."""
         rng = np.random.default_rng(14)
         a = full_precision(rng, (6, 37))
         b = full_precision(rng, (37, 29))
-        # ones * ones rounded, then ones * -ones exactly added: what is left
-        # is the first product's rounding error, 2**-224 (226 bits cancel)
+        # ones * ones rounded, then ones * -ones exactly added in the same
+        # chain (k and k + 8): what is left is the first product's rounding
+        # error, 2**-224 (226 bits cancel)
         ones = quad_of((0x3fff << 112) | ((1 << 112) - 1))
-        a[0, :2] = [ones, ones]
+        a[0, [0, 8]] = [ones, ones]
         b[:, 3] = 0
-        b[:2, 3] = [ones, -ones]
+        b[[0, 8], 3] = [ones, -ones]
         a[1, 4] = np.quad("1e4000")
         b[4, 5] = np.quad("1e4000")           # overflow in (1, 5)
         a[2, 6] = np.quad("1e-4000")

@@ -1,6 +1,6 @@
 /*
- * quad + - * and / over strided arrays, and the fused multiply-adds of the
- * product gufuncs.
+ * quad + - * and / over strided arrays, and the sums of products of dot,
+ * matmul, the product gufuncs and einsum.
  *
  * The AVX-512 target (X86_V4) works on eight quads at a time in 64-bit
  * lanes, each value split into its high and low words: the integer
@@ -626,21 +626,47 @@ NPY_CPU_DISPATCH_CURFX(quad_binary_strided)(int op, const char *a, npy_intp sa,
     elementwise(op, a + i * sa, sa, b + i * sb, sb, out + i * so, so, n - i);
 }
 
+/* *acc = fma(*a, *b, *acc), each a quad in memory */
+static inline void
+fma_at(const char *a, const char *b, char *acc)
+{
+    npy_quad x, y, c;
+    memcpy(&x, a, sizeof(x));
+    memcpy(&y, b, sizeof(y));
+    memcpy(&c, acc, sizeof(c));
+    c = npy_quad_fma(x, y, c);
+    memcpy(acc, &c, sizeof(c));
+}
+
+#if defined(NPY_HAVE_AVX512F) && defined(NPY_HAVE_AVX512CD)
 /*
- * acc[j] = fma(*scalar, b[j * sb], acc[j]) for the n contiguous
- * accumulators acc: one step of matmul, matvec or vecmat along a row of
- * outputs (each output still adds its products in order, one rounding per
- * step, as npy_quad_fma and np.dot).
+ * out[0:8] = fma(a, b, c) for eight packed quads: fma_eight, and its slow
+ * lanes again through npy_quad_fma. out must not overlap c, which the slow
+ * lanes read after out is written.
  */
-NPY_NO_EXPORT void
-NPY_CPU_DISPATCH_CURFX(quad_fma_row)(const char *scalar, const char *b, npy_intp sb,
-                                    char *acc, npy_intp n)
+static inline void
+fma_eight_exactly(const char *a, const char *b, const char *c, char *out)
 {
     const npy_intp size = sizeof(npy_quad);
-    npy_quad x;
-    npy_intp j = 0;
+    __mmask8 slow = fma_eight(a, b, c, out);
+    for (int k = 0; k < 8; k++) {
+        if (slow >> k & 1) {
+            memcpy(out + k * size, c + k * size, size);
+            fma_at(a + k * size, b + k * size, out + k * size);
+        }
+    }
+}
+#endif
 
-    memcpy(&x, scalar, sizeof(x));
+/*
+ * acc[j] = fma(*scalar, b[j * sb], acc[j]) for the n contiguous
+ * accumulators acc: one step k of a row of products.
+ */
+static void
+fma_row(const char *scalar, const char *b, npy_intp sb, char *acc, npy_intp n)
+{
+    const npy_intp size = sizeof(npy_quad);
+    npy_intp j = 0;
 #if defined(NPY_HAVE_AVX512F) && defined(NPY_HAVE_AVX512CD)
     char scalars[8 * sizeof(npy_quad)], b_pack[8 * sizeof(npy_quad)];
     char results[8 * sizeof(npy_quad)];
@@ -648,25 +674,69 @@ NPY_CPU_DISPATCH_CURFX(quad_fma_row)(const char *scalar, const char *b, npy_intp
         memcpy(scalars + k * size, scalar, size);
     }
     for (; j + 8 <= n; j += 8) {
-        const char *y = packed(b + j * sb, sb, b_pack);
-        __mmask8 slow = fma_eight(scalars, y, acc + j * size, results);
-        for (int k = 0; k < 8; k++) {
-            if (slow >> k & 1) {
-                npy_quad yk, ck;
-                memcpy(&yk, y + k * size, size);
-                memcpy(&ck, acc + (j + k) * size, size);
-                ck = npy_quad_fma(x, yk, ck);
-                memcpy(results + k * size, &ck, size);
-            }
-        }
+        fma_eight_exactly(scalars, packed(b + j * sb, sb, b_pack), acc + j * size, results);
         memcpy(acc + j * size, results, sizeof(results));
     }
 #endif
     for (; j < n; j++) {
-        npy_quad y, c;
-        memcpy(&y, b + j * sb, size);
-        memcpy(&c, acc + j * size, size);
-        c = npy_quad_fma(x, y, c);
-        memcpy(acc + j * size, &c, size);
+        fma_at(scalar, b + j * sb, acc + j * size);
     }
+}
+
+/*
+ * Chain 0 += the other QUAD_CHAINS - 1 chains, pairwise as NumPy's sum adds
+ * its eight accumulators: ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)), for
+ * count sums per chain; chain c starts c * chain_step bytes in.
+ */
+static void
+add_chains(char *chains, npy_intp chain_step, npy_intp count)
+{
+    const npy_intp size = sizeof(npy_quad);
+    for (npy_intp width = 1; width < QUAD_CHAINS; width *= 2) {
+        for (npy_intp c = 0; c < QUAD_CHAINS; c += 2 * width) {
+            char *to = chains + c * chain_step;
+            NPY_CPU_DISPATCH_CURFX(quad_binary_strided)(
+                    QUAD_ADD, to, size, to + width * chain_step, size, to, size, count);
+        }
+    }
+}
+
+NPY_NO_EXPORT void
+NPY_CPU_DISPATCH_CURFX(quad_dot_strided)(const char *a, npy_intp sa, const char *b,
+                                        npy_intp sb, npy_intp n, char *sum)
+{
+    const npy_intp size = sizeof(npy_quad);
+    /* +0.0 is all zero bits */
+    char chains[QUAD_CHAINS * sizeof(npy_quad)] = {0};
+    npy_intp k = 0;
+
+    memcpy(chains, sum, size);
+#if defined(NPY_HAVE_AVX512F) && defined(NPY_HAVE_AVX512CD)
+    char a_pack[8 * sizeof(npy_quad)], b_pack[8 * sizeof(npy_quad)];
+    char results[8 * sizeof(npy_quad)];
+    for (; k + 8 <= n; k += 8) {
+        fma_eight_exactly(packed(a + k * sa, sa, a_pack), packed(b + k * sb, sb, b_pack),
+                          chains, results);
+        memcpy(chains, results, sizeof(results));
+    }
+#endif
+    for (; k < n; k++) {
+        fma_at(a + k * sa, b + k * sb, chains + (k % QUAD_CHAINS) * size);
+    }
+    add_chains(chains, size, 1);
+    memcpy(sum, chains, size);
+}
+
+NPY_NO_EXPORT void
+NPY_CPU_DISPATCH_CURFX(quad_products_row)(const char *x, npy_intp x_step, const char *y,
+                                         npy_intp y_row, npy_intp y_col, npy_intp n,
+                                         char *chains, npy_intp count)
+{
+    const npy_intp row = count * (npy_intp)sizeof(npy_quad);
+
+    memset(chains, 0, QUAD_CHAINS * row);
+    for (npy_intp k = 0; k < n; k++) {
+        fma_row(x + k * x_step, y + k * y_row, y_col, chains + (k % QUAD_CHAINS) * row, count);
+    }
+    add_chains(chains, row, count);
 }

@@ -154,16 +154,13 @@ QUAD_argmin(void *data, npy_intp n, npy_intp *index, void *NPY_UNUSED(arr))
 }
 
 
-/* Each step is one fused multiply-add: one rounding per element. */
+/* As every quad sum of products: one fused multiply-add per step */
 static void
 QUAD_dot(char *ip1, npy_intp is1, char *ip2, npy_intp is2, char *op,
          npy_intp n, void *NPY_UNUSED(ignore))
 {
-    npy_quad sum = npy_quad_from_int64(0);
-    for (npy_intp i = 0; i < n; i++, ip1 += is1, ip2 += is2) {
-        sum = npy_quad_fma(quad_load(ip1), quad_load(ip2), sum);
-    }
-    quad_store(op, sum);
+    quad_store(op, npy_quad_from_int64(0));
+    quad_dot(ip1, is1, ip2, is2, n, op);
 }
 
 

@@ -4,8 +4,9 @@
  * einsum reduces to out += in[0] * in[1] * ... * in[nop-1], elementwise over
  * `count` strided elements (an output stride of 0 sums into one element).
  * The last product is fused with the addition (npy_quad_fma), so a
- * two-operand contraction rounds once per step, as np.dot, matmul and the
- * product gufuncs accumulate, and its result is a quad-precision dot product.
+ * contraction rounds once per step and its result is a quad-precision sum
+ * of products. A two-operand sum into one element is quad_dot, np.dot's
+ * sum, started at the element: einsum("i,i", a, b) has np.dot's bits.
  */
 #define NPY_NO_DEPRECATED_API NPY_API_VERSION
 #define _MULTIARRAYMODULE
@@ -29,6 +30,10 @@ NPY_NO_EXPORT void
 quad_einsum_sum_of_products(int nop, char **dataptr, npy_intp const *strides,
                             npy_intp count)
 {
+    if (nop == 2 && strides[2] == 0) {
+        quad_dot(dataptr[0], strides[0], dataptr[1], strides[1], count, dataptr[2]);
+        return;
+    }
     for (npy_intp i = 0; i < count; i++) {
         npy_quad sum = operand(dataptr, strides, nop, i);
         if (nop == 1) {

@@ -93,17 +93,20 @@ relation_loop(PyArrayMethod_Context *context, char *const args[],
 }
 
 
-/* Blocks of this many elements are summed with eight accumulators. */
-/* quad_arith.dispatch.c's + - * / loop for this CPU, set by init_quad_ufuncs */
+/* quad_arith.dispatch.c's loops for this CPU, set by init_quad_ufuncs */
 typedef void (quad_binary_strided_func)(int op, const char *a, npy_intp sa,
                                         const char *b, npy_intp sb, char *out,
                                         npy_intp so, npy_intp n);
 static quad_binary_strided_func *binary_strided;
-/* and its row of fused multiply-adds (products_row) */
-typedef void (quad_fma_row_func)(const char *scalar, const char *b, npy_intp sb, char *acc,
-                                 npy_intp n);
-static quad_fma_row_func *fma_row;
+typedef void (quad_dot_strided_func)(const char *a, npy_intp sa, const char *b,
+                                     npy_intp sb, npy_intp n, char *sum);
+static quad_dot_strided_func *dot_strided;
+typedef void (quad_products_row_func)(const char *x, npy_intp x_step, const char *y,
+                                      npy_intp y_row, npy_intp y_col, npy_intp n,
+                                      char *chains, npy_intp count);
+static quad_products_row_func *products_row_chains;
 
+/* Blocks of this many elements are summed with eight accumulators. */
 #define QUAD_PAIRWISE_BLOCKSIZE 128
 
 /*
@@ -269,55 +272,54 @@ modf_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
 }
 
 
-/*
- * The sum of n products a[k] * b[k] with one rounding per step (fma), in
- * the order of np.dot: the inner loop of every product gufunc below.
- */
-static npy_quad
-quad_dot(const char *a, npy_intp a_step, const char *b, npy_intp b_step, npy_intp n)
+NPY_NO_EXPORT void
+quad_dot(const char *a, npy_intp a_step, const char *b, npy_intp b_step, npy_intp n,
+         char *sum)
 {
-    npy_quad sum = npy_quad_from_int64(0);
-    for (npy_intp k = 0; k < n; k++) {
-        sum = npy_quad_fma(quad_load(a + k * a_step), quad_load(b + k * b_step), sum);
-    }
-    return sum;
+    dot_strided(a, a_step, b, b_step, n, sum);
+}
+
+
+/* The sum of the n products a[k * a_step] * b[k * b_step], stored at out. */
+static void
+store_dot(const char *a, npy_intp a_step, const char *b, npy_intp b_step, npy_intp n,
+          char *out)
+{
+    quad_store(out, npy_quad_from_int64(0));
+    dot_strided(a, a_step, b, b_step, n, out);
 }
 
 
 /*
  * A row of `count` outputs, out[j * out_step] = the sum over k < n of
- * x[k * x_step] * y[k * y_row + j * y_col], each summed as quad_dot sums.
- * With scratch `acc` (count quads) the row goes k by k through
- * quad_arith.dispatch.c's quad_fma_row, eight outputs at a time on AVX-512;
- * without it, one quad_dot per output. The results are the same bits.
+ * x[k * x_step] * y[k * y_row + j * y_col]. With scratch `chains`
+ * (QUAD_CHAINS * count quads) and eight outputs or more, the row goes k by
+ * k, eight outputs at a time on AVX-512; otherwise one dot per output, its
+ * eight chains at a time. The results are the same bits.
  */
 static void
 products_row(const char *x, npy_intp x_step, const char *y, npy_intp y_row,
              npy_intp y_col, npy_intp n, char *out, npy_intp out_step,
-             npy_intp count, char *acc)
+             npy_intp count, char *chains)
 {
-    if (acc == NULL) {
+    if (chains == NULL || count < QUAD_CHAINS) {
         for (npy_intp j = 0; j < count; j++) {
-            quad_store(out + j * out_step, quad_dot(x, x_step, y + j * y_col, y_row, n));
+            store_dot(x, x_step, y + j * y_col, y_row, n, out + j * out_step);
         }
         return;
     }
-    /* +0.0 is all zero bits, as quad_dot's first sum */
-    memset(acc, 0, count * sizeof(npy_quad));
-    for (npy_intp k = 0; k < n; k++) {
-        fma_row(x + k * x_step, y + k * y_row, y_col, acc, count);
-    }
+    products_row_chains(x, x_step, y, y_row, y_col, n, chains, count);
     for (npy_intp j = 0; j < count; j++) {
-        memcpy(out + j * out_step, acc + j * sizeof(npy_quad), sizeof(npy_quad));
+        memcpy(out + j * out_step, chains + j * sizeof(npy_quad), sizeof(npy_quad));
     }
 }
 
 
-/* Scratch for products_row's accumulators; NULL (no error) if none. */
+/* Scratch for products_row's chains; NULL (no error) if none. */
 static char *
 row_scratch(npy_intp count)
 {
-    return PyMem_RawMalloc(count > 0 ? count * sizeof(npy_quad) : 1);
+    return PyMem_RawMalloc(count > 0 ? QUAD_CHAINS * count * sizeof(npy_quad) : 1);
 }
 
 
@@ -351,9 +353,8 @@ vecdot_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
             NpyAuxData *NPY_UNUSED(auxdata))
 {
     for (npy_intp outer = 0; outer < dimensions[0]; outer++) {
-        quad_store(args[2] + outer * steps[2],
-                   quad_dot(args[0] + outer * steps[0], steps[3],
-                            args[1] + outer * steps[1], steps[4], dimensions[1]));
+        store_dot(args[0] + outer * steps[0], steps[3], args[1] + outer * steps[1],
+                  steps[4], dimensions[1], args[2] + outer * steps[2]);
     }
     return 0;
 }
@@ -837,7 +838,8 @@ init_quad_ufuncs(PyObject *umath)
     };
 
     NPY_CPU_DISPATCH_CALL(binary_strided = quad_binary_strided);
-    NPY_CPU_DISPATCH_CALL(fma_row = quad_fma_row);
+    NPY_CPU_DISPATCH_CALL(dot_strided = quad_dot_strided);
+    NPY_CPU_DISPATCH_CALL(products_row_chains = quad_products_row);
     for (size_t i = 0; i < QUAD_COUNT(shapes); i++) {
         if (register_table(umath, &shapes[i]) < 0) {
             return -1;

@@ -114,6 +114,15 @@ NPY_NO_EXPORT Py_hash_t
 quad_hash(npy_quad value, PyObject *self);
 
 /*
+ * quad_ufuncs.c: *sum plus the n products a[k * a_step] * b[k * b_step]
+ * (strides in bytes), in the order of every quad sum of products
+ * (quad_arith.h): np.dot's, matmul's and einsum's.
+ */
+NPY_NO_EXPORT void
+quad_dot(const char *a, npy_intp a_step, const char *b, npy_intp b_step, npy_intp n,
+         char *sum);
+
+/*
  * quad_einsum.c: einsum's sum of products for quad, for any number of
  * operands (einsum_sumprod.c.src's tables cover the legacy types only).
  */
