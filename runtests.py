@@ -39,6 +39,11 @@ Debugging and profiling (doc/debugging.rst walks through them):
   python3 runtests.py --leaks -t numpy/_core/tests/test_quad.py
   python3 runtests.py --profile tsan -t numpy/_core/tests/test_kurtosis.py::TestThreads
 
+Benchmarks (asv, benchmarks/):
+
+  python3 runtests.py --bench Kurtosis1D -- --quick
+  python3 runtests.py --bench-compare bench_stock
+
 Profiles (site.cfg): debug (-O0 -g3, asserts, no SIMD dispatch; the default
 for the debuggers and valgrind), release (-O3, CPU dispatch like the wheels;
 the default otherwise), profiling (release with debug info; the default for
@@ -58,8 +63,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
-from dive import (build, callgrind, coverage, debugging, flamegraph, paths,  # noqa: E402
-                  profiles, testing, tracer, venv)
+from dive import (bench, build, callgrind, coverage, debugging, flamegraph,  # noqa: E402
+                  paths, profiles, testing, tracer, venv)
 from dive.errors import EXIT_STATUS_HELP, DiveError, guarded  # noqa: E402
 
 
@@ -257,6 +262,17 @@ def run_leak_check(args, session):
     return run(cmd, env)
 
 
+def run_bench(args, session):
+    """The asv suite (benchmarks/) on this build; arguments after -- go to asv run."""
+    return bench.run_suite(session.python, session.env, args.bench, args.pytest_args)
+
+
+def run_bench_compare(args, session):
+    """The asv suite on stock NumPy and on this build, interleaved, then the ratios."""
+    return bench.compare(session.python, session.env, session.site,
+                         testing.stock_numpy_site(), args.bench_compare, args.pytest_args)
+
+
 # --- the mode table ---
 
 @dataclass(frozen=True)
@@ -292,6 +308,8 @@ MODES = (
     Mode("--lcov-html", "lcov_html", "coverage", run_coverage, TEST_SELECTION),
     Mode("--refcount", "refcount", "refdebug", run_refcount),
     Mode("--leaks", "leaks", "refdebug", run_leak_check, TEST_SELECTION),
+    Mode("--bench", "bench", "release", run_bench, ("pytest_args",)),
+    Mode("--bench-compare", "bench_compare", "release", run_bench_compare, ("pytest_args",)),
 )
 # options every mode takes: which build, and how to build it
 BUILD_OPTIONS = ("profile", "no_build", "jobs", "show_build_log")
@@ -452,8 +470,24 @@ def make_parser():
                                help="print the C call chain from EXPRESSION's entry into "
                                     "NumPy down to the inner loop that did the work")
 
+    bench_group = parser.add_argument_group(
+        "benchmarks (default profile: release)",
+        "asv's suite in benchmarks/: kurtosis, np.quad, and stock operations "
+        "(bench_stock) that the fork must not slow down. PATTERN is a regular "
+        "expression matched in the benchmark's name (repeatable; default: all); "
+        "arguments after -- go to asv run, e.g. -- --quick.")
+    bench_group.add_argument("--bench", nargs="*", metavar="PATTERN",
+                             help="time the suite on this build and print the "
+                                  "results (nothing is saved)")
+    bench_group.add_argument("--bench-compare", nargs="*", metavar="PATTERN",
+                             help="time it on stock NumPy 2.4.6 and on the fork in one "
+                                  "asv session, rounds interleaved, print asv's ratio "
+                                  "table and fail if a stock operation is more than 5%% "
+                                  "off (results in build/asv/results)")
+
     parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
-                        help="extra arguments for pytest, after --")
+                        help="extra arguments for pytest (for asv with --bench and "
+                             "--bench-compare), after --")
     return parser
 
 

@@ -7,7 +7,8 @@ share one implementation (tools/dive/) and one set of profiles (site.cfg):
   spin test [-t PATH] [-m full] [-- PYTEST_ARGS]
   spin ipython | spin python ARGS | spin shell
   spin gdb ARGS | spin lldb ARGS        [--break LOC] [--ex CMD] [--batch]
-  spin bench | spin docs
+  spin bench [-t PATTERN] [--compare] [-- ASV_ARGS]   runtests.py --bench[-compare]
+  spin docs
 
 spin is installed in .venv (tools/requirements/test.txt): run `.venv/bin/spin`
 after the first `python3 runtests.py`, or put .venv/bin on PATH.
@@ -118,3 +119,22 @@ def debugger_command(mode, name):
 
 gdb = debugger_command("--gdb", "gdb")
 lldb = debugger_command("--lldb", "lldb")
+
+
+@click.command(context_settings=PASS_THROUGH)
+@profile_option("release")
+@no_build_option
+@click.option("-t", "--tests", "patterns", multiple=True, metavar="PATTERN",
+              help="benchmarks whose name (with its parameters) matches this regular "
+                   "expression (repeatable; default: all)")
+@click.option("--compare", is_flag=True,
+              help="time stock NumPy 2.4.6 and the fork in turn, print asv's ratio "
+                   "table, fail if a stock operation is more than 5% off")
+@click.argument("asv_args", nargs=-1, type=click.UNPROCESSED)
+def bench(profile, no_build, patterns, compare, asv_args):
+    """📊 The asv benchmarks (benchmarks/): spin bench -t Kurtosis1D -- --quick
+
+    Arguments after the options go to asv run.
+    """
+    dive("--bench-compare" if compare else "--bench", *patterns,
+         *(["--", *asv_args] if asv_args else []), profile=profile, no_build=no_build)

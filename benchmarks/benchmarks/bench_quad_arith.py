@@ -4,11 +4,13 @@ casts, beside long double and float64 on the same values
 with numpy-quaddtype and long double in one run)."""
 import numpy as np
 
+from . import dtype_of
+
 DTYPES = ["quad", "longdouble", "float64"]
 
 
 def values(dtype, n=100_000):
-    return np.random.default_rng(0).uniform(0.5, 2, n).astype(dtype)
+    return np.random.default_rng(0).uniform(0.5, 2, n).astype(dtype_of(dtype))
 
 
 class QuadArithmetic:
@@ -57,7 +59,7 @@ class QuadSorting:
     param_names = ["dtype"]
 
     def setup(self, dtype):
-        self.x = np.random.default_rng(0).standard_normal(100_000).astype(dtype)
+        self.x = np.random.default_rng(0).standard_normal(100_000).astype(dtype_of(dtype))
         self.sorted = np.sort(self.x)
 
     def time_sort(self, dtype):
@@ -85,7 +87,7 @@ class QuadStringCasts:
     param_names = ["text", "dtype"]
 
     def setup(self, text, dtype):
-        self.numbers = np.random.default_rng(0).standard_normal(100_000).astype(dtype)
+        self.numbers = np.random.default_rng(0).standard_normal(100_000).astype(dtype_of(dtype))
         self.text = self.numbers.astype(text)
 
     def time_parse(self, text, dtype):

@@ -3,6 +3,8 @@ float64 on the same values (benchmarks/quad_math_ratios.py compares with
 numpy-quaddtype)."""
 import numpy as np
 
+from . import dtype_of
+
 
 class QuadMath:
     params = [["exp", "log", "sin", "cos", "tan", "arctan", "tanh", "cbrt",
@@ -12,7 +14,7 @@ class QuadMath:
 
     def setup(self, function, dtype):
         values = np.random.default_rng(0).uniform(0.5, 0.99, 100_000)
-        self.x = values.astype(dtype)
+        self.x = values.astype(dtype_of(dtype))
         self.out = np.empty_like(self.x)
         self.ufunc = getattr(np, function)
 
@@ -26,8 +28,8 @@ class QuadPower:
 
     def setup(self, dtype):
         values = np.random.default_rng(0).uniform(0.5, 2, 100_000)
-        self.x = values.astype(dtype)
-        self.y = np.array(0.37).astype(dtype)
+        self.x = values.astype(dtype_of(dtype))
+        self.y = np.array(0.37).astype(dtype_of(dtype))
         self.out = np.empty_like(self.x)
 
     def time_power(self, dtype):
@@ -36,7 +38,7 @@ class QuadPower:
 
 class QuadKurtosis:
     def setup(self):
-        self.x = np.random.default_rng(0).standard_normal(100_000).astype(np.quad)
+        self.x = np.random.default_rng(0).standard_normal(100_000).astype(dtype_of("quad"))
 
     def time_kurtosis(self):
         self.x.kurtosis()

@@ -85,11 +85,12 @@ STOCK_SITE = paths.BUILD / "stock"
 STOCK_OUTCOMES = paths.BUILD / "test-results" / "stock.json"
 
 
-def stock_numpy_site(system_python=sys.executable):
+def stock_numpy_site(system_python=getattr(sys, "_base_executable", sys.executable)):
     """A directory holding only a link to the system's stock NumPy, for PYTHONPATH.
 
     The stock NumPy must be the pinned upstream release, or the comparison
-    would measure the wrong reference.
+    would measure the wrong reference. It is the system Python's: run from
+    .venv (spin), the interpreter the venv was made from.
     """
     probe = subprocess.run(
         [system_python, "-c", "import json, numpy; "

@@ -97,7 +97,7 @@ def spin(*args):
 def test_spin_lists_the_commands_of_this_checkout():
     result = spin("--help")
     assert result.returncode == 0, result.stderr
-    for command in ("build", "test", "ipython", "python", "shell", "gdb", "lldb"):
+    for command in ("build", "test", "ipython", "python", "shell", "gdb", "lldb", "bench"):
         assert re.search(rf"^  {command} ", result.stdout, re.MULTILINE), command
 
 
@@ -120,3 +120,71 @@ def test_spin_runs_the_fork():
                   "-c", "import numpy as np; np.ones(3) + 1")
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"^#0  DOUBLE_add ", result.stdout, re.MULTILINE)
+
+
+# --- benchmarks: runtests.py --bench / --bench-compare, spin bench ---
+
+def timing(time, samples=None):
+    """One benchmark's result as asv compare's resultset has it."""
+    stats = {"repeat": len(samples), "ci_99_a": min(samples), "ci_99_b": max(samples),
+             "q_25": min(samples), "q_75": max(samples), "number": 1} if samples else None
+    return time, stats, samples
+
+
+def resultset(times):
+    rows = []
+    for name, (time, stats, samples) in times.items():
+        rows.append((name, [], [time], [stats], [samples], "v1", "machine", "numpy"))
+    return rows
+
+
+def test_stock_verdict_follows_asv_compare():
+    from dive import asv_compare
+    stock = resultset({
+        "bench_stock.A.time_same": timing(1.0),
+        "bench_stock.A.time_slower": timing(1.0),
+        "bench_stock.A.time_noisy": timing(1.0, [0.5, 1.0, 1.5, 0.7, 1.3]),
+        "bench_quad_arith.Q.time_x": timing(1.0),
+    })
+    fork = resultset({
+        "bench_stock.A.time_same": timing(1.03),
+        "bench_stock.A.time_slower": timing(1.2),
+        "bench_stock.A.time_noisy": timing(1.2, [0.6, 1.2, 1.6, 0.9, 1.5]),
+        "bench_quad_arith.Q.time_x": timing(9.0),
+    })
+    status, text = asv_compare.verdict(stock, fork)
+    assert status == 1
+    assert "1.200  bench_stock.A.time_slower   (off by more than 5%)" in text
+    assert "1.200  bench_stock.A.time_noisy   (more than 5% but within the noise" in text
+    assert text.endswith("1 off by more than 5% (asv compare's + or -), 1 within the noise, "
+                         "1 within 5%")
+    # only the stock suite is judged: quad's ratio is the fork's own business
+    assert "bench_quad_arith" not in text
+    status, text = asv_compare.verdict(stock[:1], fork[:1])
+    assert status == 0 and text.endswith("0 off by more than 5% (asv compare's + or -), "
+                                         "0 within the noise, 1 within 5%")
+
+
+@pytest.mark.slow
+def test_bench_times_the_suite_on_the_fork():
+    result = runtests_cli("--no-build", "--bench", r"Elementwise.time_add_small",
+                          "--", "--quick")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "bench_stock.Elementwise.time_add_small" in result.stdout
+    assert re.search(r"float64\s+[\d.]+±[\d.]+[mμn]?s", result.stdout)
+
+
+@pytest.mark.slow
+def test_bench_compare_times_stock_numpy_and_the_fork():
+    result = spin("bench", "--no-build", "--compare", "-t", "Elementwise.time_add_small",
+                  "-t", r"QuadReductionsAndProducts.time_sum", "--", "--quick")
+    assert "Before [stock] <NumPy 2.4.6>" in result.stdout, result.stderr[-2000:]
+    # quad's benchmarks are skipped on stock NumPy: no ratio, no failure
+    assert re.search(r"\| n/a +\| [\d.]+±[\d.]+[mμn]?s +\| n/a +\| "
+                     r"bench_quad_arith.QuadReductionsAndProducts.time_sum\('quad'\)",
+                     result.stdout)
+    assert "bench_stock.Elementwise.time_add_small('int64')" in result.stdout
+    verdict = re.search(r"(\d+) off by more than 5%.*, (\d+) within the noise, "
+                        r"(\d+) within 5%", result.stdout)
+    assert verdict and sum(map(int, verdict.groups())) == 3
+    assert result.returncode == (1 if verdict[1] != "0" else 0)
