@@ -39,7 +39,9 @@ Debugging and profiling (doc/debugging.rst walks through them):
   python3 runtests.py --leaks -t numpy/_core/tests/test_quad.py
   python3 runtests.py --profile tsan -t numpy/_core/tests/test_kurtosis.py::TestThreads
 
-Benchmarks (asv, benchmarks/):
+Documentation and benchmarks (asv, benchmarks/):
+
+  python3 runtests.py --docs             build/docs/html/index.html, examples run
 
   python3 runtests.py --bench Kurtosis1D -- --quick
   python3 runtests.py --bench-compare bench_stock
@@ -63,8 +65,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
-from dive import (bench, build, callgrind, coverage, debugging, flamegraph,  # noqa: E402
-                  paths, profiles, testing, tracer, venv)
+from dive import (bench, build, callgrind, coverage, debugging, docs,  # noqa: E402
+                  flamegraph, paths, profiles, testing, tracer, venv)
 from dive.errors import EXIT_STATUS_HELP, DiveError, guarded  # noqa: E402
 
 
@@ -262,6 +264,11 @@ def run_leak_check(args, session):
     return run(cmd, env)
 
 
+def run_docs(args, session):
+    """doc/ as HTML (build/docs/html), warnings as errors, then its doctests."""
+    return docs.build(session.python, session.env)
+
+
 def run_bench(args, session):
     """The asv suite (benchmarks/) on this build; arguments after -- go to asv run."""
     return bench.run_suite(session.python, session.env, args.bench, args.pytest_args)
@@ -308,6 +315,7 @@ MODES = (
     Mode("--lcov-html", "lcov_html", "coverage", run_coverage, TEST_SELECTION),
     Mode("--refcount", "refcount", "refdebug", run_refcount),
     Mode("--leaks", "leaks", "refdebug", run_leak_check, TEST_SELECTION),
+    Mode("--docs", "docs", "release", run_docs),
     Mode("--bench", "bench", "release", run_bench, ("pytest_args",)),
     Mode("--bench-compare", "bench_compare", "release", run_bench_compare, ("pytest_args",)),
 )
@@ -469,6 +477,11 @@ def make_parser():
     profile_group.add_argument("--trace", metavar="EXPRESSION",
                                help="print the C call chain from EXPRESSION's entry into "
                                     "NumPy down to the inner loop that did the work")
+
+    run_group.add_argument("--docs", action="store_true",
+                           help="build doc/ as HTML into build/docs/html (Sphinx, warnings "
+                                "as errors, the API reference from this build), then run "
+                                "every example in it as a doctest")
 
     bench_group = parser.add_argument_group(
         "benchmarks (default profile: release)",

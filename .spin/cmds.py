@@ -8,7 +8,7 @@ share one implementation (tools/dive/) and one set of profiles (site.cfg):
   spin ipython | spin python ARGS | spin shell
   spin gdb ARGS | spin lldb ARGS        [--break LOC] [--ex CMD] [--batch]
   spin bench [-t PATTERN] [--compare] [-- ASV_ARGS]   runtests.py --bench[-compare]
-  spin docs
+  spin docs                             runtests.py --docs
 
 spin is installed in .venv (tools/requirements/test.txt): run `.venv/bin/spin`
 after the first `python3 runtests.py`, or put .venv/bin on PATH.
@@ -138,3 +138,14 @@ def bench(profile, no_build, patterns, compare, asv_args):
     """
     dive("--bench-compare" if compare else "--bench", *patterns,
          *(["--", *asv_args] if asv_args else []), profile=profile, no_build=no_build)
+
+
+@click.command()
+@profile_option("release")
+@no_build_option
+def docs(profile, no_build):
+    """📖 Build doc/ as HTML into build/docs/html and run its examples.
+
+    Sphinx with warnings as errors; the API reference comes from the build.
+    """
+    dive("--docs", profile=profile, no_build=no_build)

@@ -11,7 +11,7 @@ import sys
 from . import paths
 from .errors import DiveError
 
-REQUIREMENT_FILES = ("build.txt", "test.txt")
+REQUIREMENT_FILES = ("build.txt", "test.txt", "docs.txt")
 # Wheels built against stock NumPy that the fork's tests import (scipy):
 # installed with --no-deps so their numpy requirement does not pull stock NumPy in.
 WITHOUT_DEPS_FILE = "without-deps.txt"

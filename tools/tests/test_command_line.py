@@ -97,7 +97,8 @@ def spin(*args):
 def test_spin_lists_the_commands_of_this_checkout():
     result = spin("--help")
     assert result.returncode == 0, result.stderr
-    for command in ("build", "test", "ipython", "python", "shell", "gdb", "lldb", "bench"):
+    for command in ("build", "test", "ipython", "python", "shell", "gdb", "lldb", "bench",
+                    "docs"):
         assert re.search(rf"^  {command} ", result.stdout, re.MULTILINE), command
 
 

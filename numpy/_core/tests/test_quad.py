@@ -1508,6 +1508,14 @@ class TestReliability:
             assert np.quad("inf") == np.inf
             assert np.quad(2**16383) == np.quad(2) ** 16383
 
+    @pytest.mark.parametrize("value, other", [
+        ("0.1", 0.1), ("1", 1), ("1", 1.0), ("1e60", 10**60), ("0.25", Fraction(1, 4)),
+        ("0.5", Decimal("0.5")), ("nan", 10**60), ("0.5", np.float64(0.5)),
+    ])
+    def test_comparisons_give_the_types_float64_gives(self, value, other):
+        for op in (operator.eq, operator.ne, operator.lt, operator.ge):
+            assert type(op(np.quad(value), other)) is type(op(np.float64(value), other))
+
     def test_comparisons_with_python_numbers_are_exact(self):
         q = np.quad
         assert q("0.25") == Fraction(1, 4)

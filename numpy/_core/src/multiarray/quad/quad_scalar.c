@@ -303,8 +303,8 @@ quadtype_int(PyObject *self)
 /*
  * Whether `other` is a number that compares with a quad exactly by its
  * ratio (as Python's float compares with int, Fraction and Decimal): a
- * Python int too long for a quad, or anything with as_integer_ratio that
- * quad_operand does not take (Fraction, Decimal).
+ * Python int too long for a quad, or anything but a float with
+ * as_integer_ratio (Fraction, Decimal).
  */
 static int
 compares_by_ratio(PyObject *other)
@@ -312,7 +312,8 @@ compares_by_ratio(PyObject *other)
     if (PyLong_Check(other)) {
         return _PyLong_NumBits(other) > NPY_QUAD_MANT_DIG;
     }
-    if (PyArray_Check(other) || PyArray_IsScalar(other, Generic)) {
+    if (PyArray_Check(other) || PyArray_IsScalar(other, Generic) || PyFloat_Check(other)) {
+        /* a float converts to quad exactly */
         return 0;
     }
     return PyObject_HasAttr(other, npy_interned_str.as_integer_ratio);
@@ -393,7 +394,19 @@ quadtype_richcompare(PyObject *self, PyObject *other, int cmp_op)
 {
     npy_quad x, y;
     if (PyArray_IsScalar(self, Quad) && compares_by_ratio(other)) {
-        return quad_compare_exactly(PyArrayScalar_VAL(self, Quad), other, cmp_op);
+        PyObject *exactly = quad_compare_exactly(PyArrayScalar_VAL(self, Quad), other,
+                                                 cmp_op);
+        if (exactly == NULL || !PyLong_Check(other)) {
+            /* Fraction, Decimal: a Python bool, as they give for float64 */
+            return exactly;
+        }
+        /* an int: NumPy's bool, as float64 == int gives */
+        int truth = PyObject_IsTrue(exactly);
+        Py_DECREF(exactly);
+        if (truth < 0) {
+            return NULL;
+        }
+        PyArrayScalar_RETURN_BOOL_FROM_LONG(truth);
     }
     int self_is_quad = quad_operand(self, &x);
     int other_is_quad = self_is_quad > 0 ? quad_operand(other, &y) : 0;
