@@ -12,6 +12,8 @@ BUILD = REPO / "build"
 PREPARED_TREE = BUILD / "src"
 VENV = REPO / ".venv"
 REQUIREMENTS = REPO / "tools" / "requirements"
+# names the build a test session must import (dive.pytest_fork_guard checks it)
+SITE_ENV = "NUMPY_DIVE_SITE_PACKAGES"
 
 
 def cache_dir():

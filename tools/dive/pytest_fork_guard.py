@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from .paths import SITE_ENV
+
 LOCAL_LABEL = "+dive"
-SITE_ENV = "NUMPY_DIVE_SITE_PACKAGES"
 
 
 def check_numpy_is_fork(numpy_module, expected_site):

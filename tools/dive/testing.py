@@ -6,7 +6,6 @@ from pathlib import Path
 
 from . import paths, upstream
 from .errors import DiveError
-from .pytest_fork_guard import SITE_ENV
 
 # Upstream tests that cannot pass on the fork, each with its reason. Keep it
 # empty where possible: a test listed here is a behaviour we changed on purpose.
@@ -77,7 +76,7 @@ def test_environ(base_env, site, profile_name):
     env = dict(base_env)
     env["NUMPY_DIVE_PROFILE"] = profile_name
     env["PYTHONPATH"] = f"{site}:{paths.REPO / 'tools'}"
-    env[SITE_ENV] = str(site)
+    env[paths.SITE_ENV] = str(site)
     return env
 
 
