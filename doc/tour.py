@@ -43,6 +43,6 @@ print("np.finfo(np.quad).eps =", np.finfo(np.quad).eps,
       "| precision:", np.finfo(np.quad).precision, "digits")
 
 section("Where to go next")
-print("doc/building.rst: profiles and the patch workflow")
-print("doc/kurtosis.rst: how ndarray.kurtosis was added")
-print("doc/quad.rst: how NPY_QUAD was added")
+print("python3 runtests.py --docs, then build/docs/html/index.html: the documentation,")
+print("  from a tour of NumPy's source tree to how kurtosis and NPY_QUAD were added")
+print("python3 runtests.py --profile debug --gdb -c 'import numpy as np; np.ones(3) + 1'")

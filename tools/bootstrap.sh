@@ -12,8 +12,10 @@
 #   lldb, python3-lldb-14  runtests.py --lldb and its formatters (lldb's Python API)
 #   chromium    headless, the tests that open what the tools draw (flame graphs)
 #   graphviz    dot: runtests.py --callgrind --open draws the call graph as a PNG
-# With --with-kcachegrind it also installs kcachegrind (a GUI, for a machine
-# with a display), which runtests.py --callgrind --open then starts.
+#   python3-venv, python3-dev  on a fresh Debian (vagrant/): .venv and Python.h
+# Options: --with-kcachegrind also installs kcachegrind (a GUI, for a machine
+# with a display), which runtests.py --callgrind --open then starts;
+# --with-vagrant installs vagrant, for `vagrant validate` on vagrant/ (CI).
 set -euo pipefail
 
 needed=()
@@ -22,8 +24,22 @@ for tool in ccache:ccache quilt:quilt git:git patch:patch gcc:gcc g++:g++ \
             python3.11d:python3.11-dbg lldb:lldb chromium:chromium dot:graphviz; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || needed+=("${tool##*:}")
 done
-if [[ ${1:-} == --with-kcachegrind ]] && ! command -v kcachegrind >/dev/null 2>&1; then
-    needed+=(kcachegrind)
+for option in "$@"; do
+    case $option in
+        --with-kcachegrind|--with-vagrant)
+            tool=${option#--with-}
+            command -v "$tool" >/dev/null 2>&1 || needed+=("$tool") ;;
+        *) echo "bootstrap: unknown option $option (--with-kcachegrind, --with-vagrant)" >&2
+           exit 2 ;;
+    esac
+done
+# Debian splits venv and the C headers out of python3
+if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
+    needed+=(python3-venv)
+fi
+if ! python3 -c "import os, sysconfig; exit(not os.path.exists(
+        os.path.join(sysconfig.get_paths()['include'], 'Python.h')))"; then
+    needed+=(python3-dev)
 fi
 if ! pkg-config --exists openblas64 2>/dev/null; then
     needed+=(libopenblas64-pthread-dev)
