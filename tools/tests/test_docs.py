@@ -1,4 +1,4 @@
-"""The documentation: README.rst is valid reStructuredText, and doc/ builds
+"""The documentation: the READMEs are valid reStructuredText, and doc/ builds
 as a Sphinx site (warnings as errors, every example a passing doctest) whose
 pages render in headless Chromium with every internal link resolving."""
 import re
@@ -18,8 +18,9 @@ REPO = Path(__file__).resolve().parents[2]
 HTML = REPO / "build" / "docs" / "html"
 
 
-def test_readme_parses_without_warnings():
-    path = REPO / "README.rst"
+@pytest.mark.parametrize("path", [REPO / "README.rst", REPO / "vagrant" / "README.rst"],
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_readme_parses_without_warnings(path):
     docutils_core.publish_string(
         path.read_text(), source_path=str(path), writer="null",
         settings_overrides={"report_level": 2, "halt_level": 2})
