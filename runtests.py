@@ -66,7 +66,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
 from dive import (bench, build, callgrind, coverage, debugging, docs,  # noqa: E402
-                  flamegraph, paths, profiles, testing, tracer, venv)
+                  environment, flamegraph, paths, profiles, testing, tracer, venv)
 from dive.errors import EXIT_STATUS_HELP, DiveError, guarded  # noqa: E402
 
 
@@ -122,7 +122,7 @@ def run_stock_tests(args, python, targets):
     print(f"Running upstream's tests against stock NumPy ({stock_site / 'numpy'}) ...",
           end=" ", flush=True)
     with open(log, "w") as out:
-        subprocess.run(cmd, env=testing.test_environ(venv.environ(), stock_site, "stock"),
+        subprocess.run(cmd, env=environment.for_build(stock_site, "stock"),
                        cwd=paths.REPO, stdout=out, stderr=subprocess.STDOUT)
     lines = log.read_text().strip().splitlines()
     print(lines[-1].strip("= ") if lines else "no output", f"(log: {log})", flush=True)
@@ -533,8 +533,7 @@ def main(argv=None):
             site = build.site_packages(profile)
         else:
             site = build.build(profile, jobs=args.jobs, show_log=args.show_build_log)
-        env = profile.run_environment(
-            testing.test_environ(venv.environ(), site, profile.name))
+        env = environment.for_build(site, profile.name, profile)
         return mode.handler(args, Session(profile, python, site, env))
     return guarded(parser.prog, work)
 

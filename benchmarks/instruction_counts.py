@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
-from dive import build, callgrind, profiles, testing, venv  # noqa: E402
+from dive import build, callgrind, environment, profiles, venv  # noqa: E402
 
 SETUP = "import numpy as np; a = np.random.default_rng(0).standard_normal({shape})"
 CASES = [
@@ -32,7 +32,7 @@ def main():
     profile = profiles.load("profiling")
     site = build.site_packages(profile)
     python = venv.ensure_venv()
-    env = testing.test_environ(venv.environ(), site, profile.name)
+    env = environment.for_build(site, profile.name, profile)
     print(f"{'case':<24} {'kurtosis':>12} {'sum':>12}  ratio")
     for label, shape, ours, reference in CASES:
         setup = SETUP.format(shape=shape)

@@ -1,4 +1,4 @@
-"""numpy-dive identifies itself: version label and build profile."""
+"""numpy-dive identifies itself: version label, build profile and patches."""
 import os
 import re
 import shutil
@@ -26,6 +26,17 @@ def test_show_config_names_fork_and_profile():
         assert fork["profile"] == expected_profile
     assert fork["buildtype"] in {"debug", "debugoptimized", "release", "plain",
                                  "minsize"}
+
+
+def test_show_config_lists_the_patches_of_the_build():
+    patches = np.show_config(mode="dicts")["numpy-dive"]["patches"]
+    assert patches[0].startswith("0001-Identify-the-fork")
+    assert [name[:5] for name in patches] == [f"{i:04d}-" for i in range(1, len(patches) + 1)]
+    assert all(name.endswith(".patch") for name in patches)
+    if os.environ.get("NUMPY_DIVE_PROFILE") is not None:
+        # run by runtests.py, which puts tools/ on the path: the checkout's series
+        from dive.tree import read_series
+        assert patches == read_series()
 
 
 def test_profile_matches_buildtype():

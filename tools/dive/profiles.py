@@ -23,13 +23,13 @@ class Profile:
     # LD_PRELOAD), {src} for the prepared tree
     environment: dict = field(default_factory=dict)
 
-    def run_environment(self, env):
-        """`env` with the profile's variables added."""
+    def variables(self):
+        """The profile's environment, its placeholders filled in."""
         values = {}
         for key, value in self.environment.items():
             value = _GCC_LIBRARY.sub(lambda m: _gcc_library(m.group(1) + ".so"), value)
             values[key] = value.replace("{src}", str(paths.PREPARED_TREE))
-        return {**env, **values}
+        return values
 
     @property
     def build_dir(self):
@@ -72,20 +72,49 @@ def default_name(site_cfg=paths.SITE_CFG):
     return _read(site_cfg).get("local", "default-profile", fallback="release")
 
 
+def _merged_args(base, more):
+    """`base` then `more`, a -DNAME=VALUE in `more` replacing base's -DNAME."""
+    def option(arg):
+        return arg.split("=", 1)[0] if arg.startswith("-D") else None
+    replaced = {option(arg): arg for arg in more if option(arg)}
+    kept = [replaced.pop(option(arg), arg) for arg in base]
+    return tuple(kept) + tuple(arg for arg in more
+                               if not option(arg) or option(arg) in replaced)
+
+
+def _settings(config, name, site_cfg, chain=()):
+    """(meson args, SIMD test list, environment) of profile `name`: those of
+    the profile it `extends`, its own added (meson -D options and variables
+    replace the inherited ones; its own SIMD test list replaces the list)."""
+    section = _PREFIX + name
+    if not config.has_section(section):
+        known = ", ".join(available(site_cfg)) or "none"
+        extended_by = f"profile {chain[-1]!r} extends an " if chain else ""
+        raise DiveError(f"{extended_by}unknown profile {name!r}; {site_cfg.name} defines: "
+                        f"{known}")
+    if name in chain:
+        raise DiveError(f"profiles extend each other in a circle in {site_cfg.name}: "
+                        + " -> ".join((*chain, name)))
+    parent = config.get(section, "extends", fallback=None)
+    args, simd_tests, environment = (_settings(config, parent, site_cfg, (*chain, name))
+                                     if parent else ((), (), {}))
+    own_simd_tests = _split_args(config.get(section, "without-simd-tests", fallback=""))
+    return (_merged_args(args, _split_args(config.get(section, "meson-args", fallback=""))),
+            own_simd_tests or simd_tests,
+            {**environment,
+             **_split_environment(config.get(section, "environment", fallback=""))})
+
+
 def load(name=None, site_cfg=paths.SITE_CFG):
     """The profile ``name`` (the default profile if None), with [local] args added."""
     config = _read(site_cfg)
     name = name or default_name(site_cfg)
-    section = _PREFIX + name
-    if not config.has_section(section):
-        known = ", ".join(available(site_cfg)) or "none"
-        raise DiveError(f"unknown profile {name!r}; {site_cfg.name} defines: {known}")
+    meson_args, simd_tests, environment = _settings(config, name, site_cfg)
     local_args = _split_args(config.get("local", "meson-args", fallback=""))
     return Profile(
         name=name,
-        description=config.get(section, "description", fallback=""),
-        meson_args=_split_args(config.get(section, "meson-args", fallback="")) + local_args,
-        without_simd_tests=_split_args(config.get(section, "without-simd-tests",
-                                                  fallback="")),
-        environment=_split_environment(config.get(section, "environment", fallback="")),
+        description=config.get(_PREFIX + name, "description", fallback=""),
+        meson_args=_merged_args(meson_args, local_args),
+        without_simd_tests=simd_tests,
+        environment=environment,
     )

@@ -71,15 +71,6 @@ def pytest_command(python, src, site, *, targets, mode="fast", workers=None,
     return cmd + list(extra_args)
 
 
-def test_environ(base_env, site, profile_name):
-    """Environment for tests and --python: the fork first, then our tools."""
-    env = dict(base_env)
-    env["NUMPY_DIVE_PROFILE"] = profile_name
-    env["PYTHONPATH"] = f"{site}:{paths.REPO / 'tools'}"
-    env[paths.SITE_ENV] = str(site)
-    return env
-
-
 STOCK_SITE = paths.BUILD / "stock"
 STOCK_OUTCOMES = paths.BUILD / "test-results" / "stock.json"
 

@@ -19,6 +19,7 @@ from .gitutil import git, git_out
 UPSTREAM_TAG = "upstream"
 _STATE_FILE = "dive-state"       # inside .git/: what the tree was prepared from
 _OVERLAY_MARK = "# numpy-dive overlay (written by tools/dive/tree.py)"
+PATCH_LIST = ".dive-patches"
 
 
 def read_series(series_file=paths.SERIES):
@@ -147,7 +148,18 @@ def prepare(tree=paths.PREPARED_TREE, *, force=False, pin=None,
     elif force:
         git(tree, "reset", "--quiet", "--hard")
     link_overlay(tree, overlay_root)
+    write_patch_list(tree, patches_dir)
     return tree
+
+
+def write_patch_list(tree, patches_dir=paths.PATCHES):
+    """The series, one patch a line, in PATCH_LIST at the tree's root: the
+    build reads it for np.show_config()["numpy-dive"]["patches"]. Written only
+    when it changes, as meson reconfigures when it does."""
+    path = Path(tree) / PATCH_LIST
+    text = "".join(f"{name}\n" for name in read_series(Path(patches_dir) / "series"))
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
 
 
 def overlay_files(overlay_root=paths.OVERLAY):
@@ -191,7 +203,8 @@ def link_overlay(tree, overlay_root=paths.OVERLAY):
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(target)
     exclude.parent.mkdir(parents=True, exist_ok=True)
-    exclude.write_text("\n".join([_OVERLAY_MARK, *(f"/{rel}" for rel in wanted)]) + "\n")
+    exclude.write_text("\n".join([_OVERLAY_MARK, *(f"/{rel}" for rel in wanted),
+                                   f"/{PATCH_LIST}"]) + "\n")
 
 
 def _previous_overlay(exclude):
@@ -200,4 +213,5 @@ def _previous_overlay(exclude):
     lines = exclude.read_text().splitlines()
     if not lines or lines[0] != _OVERLAY_MARK:
         return set()
-    return {Path(line[1:]) for line in lines[1:] if line.startswith("/")}
+    return {Path(line[1:]) for line in lines[1:]
+            if line.startswith("/") and line[1:] != PATCH_LIST}

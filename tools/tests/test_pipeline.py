@@ -193,6 +193,53 @@ class TestProfiles:
         assert debug.install_dir.name == "debug-install"
         assert "-Dbuildtype=release" in profiles.load("release").meson_args
 
+    def test_a_profile_extends_another(self, tmp_path):
+        site_cfg = tmp_path / "site.cfg"
+        site_cfg.write_text("""
+[profile:base]
+meson-args =
+    -Dbuildtype=debug
+    -Dc_args=-g3
+without-simd-tests = test_simd.py
+environment = A=1
+[profile:child]
+extends = base
+meson-args =
+    -Dc_args=-O1
+    -Db_lundef=false
+environment = B=2
+[profile:grandchild]
+extends = child
+without-simd-tests = other.py
+environment = A=3
+[profile:loop]
+extends = loop
+[profile:orphan]
+extends = nowhere
+[local]
+meson-args = -Dblas=none
+""")
+        child = profiles.load("child", site_cfg)
+        assert child.meson_args == ("-Dbuildtype=debug", "-Dc_args=-O1", "-Db_lundef=false",
+                                    "-Dblas=none")
+        assert child.without_simd_tests == ("test_simd.py",)
+        assert child.environment == {"A": "1", "B": "2"}
+        grandchild = profiles.load("grandchild", site_cfg)
+        assert grandchild.meson_args == child.meson_args
+        assert grandchild.without_simd_tests == ("other.py",)
+        assert grandchild.environment == {"A": "3", "B": "2"}
+        with pytest.raises(DiveError, match="in a circle in site.cfg: loop -> loop"):
+            profiles.load("loop", site_cfg)
+        with pytest.raises(DiveError, match="profile 'orphan' extends an unknown profile 'nowhere'"):
+            profiles.load("orphan", site_cfg)
+
+    def test_the_simd_test_list_is_written_once(self):
+        lists = {name: profiles.load(name).without_simd_tests
+                 for name in profiles.available()}
+        assert lists["debug"] and all(lists[name] == lists["debug"] for name in
+                                      ("asan", "coverage", "refdebug", "tsan"))
+        assert (REPO / "site.cfg").read_text().count("test_simd.py") == 1
+
     def test_unknown_profile_lists_known_ones(self):
         with pytest.raises(DiveError, match="unknown profile 'fast'.*debug, release"):
             profiles.load("fast")
