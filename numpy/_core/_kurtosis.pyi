@@ -1,6 +1,7 @@
 from typing import Any
 
-from numpy._typing import ArrayLike, DTypeLike, NDArray, _ShapeLike
+from numpy._globals import _NoValueType
+from numpy._typing import ArrayLike, DTypeLike, NDArray, _ArrayLikeBool_co, _ShapeLike
 
 __all__ = ["kurtosis"]
 
@@ -9,9 +10,9 @@ def kurtosis(
     axis: _ShapeLike | None = ...,
     dtype: DTypeLike | None = ...,
     out: NDArray[Any] | None = ...,
-    keepdims: bool = ...,
+    keepdims: bool | _NoValueType = ...,
     *,
     fisher: bool = ...,
     bias: bool = ...,
-    where: ArrayLike = ...,
+    where: _ArrayLikeBool_co | _NoValueType = ...,
 ) -> Any: ...
