@@ -2,12 +2,14 @@
 which has asv, over the results of one `asv run` in two environments.
 
     asv_compare.py --config C --machine M --commit H --stock-python S --fork-python F
+                   --csv RATIOS.csv
 
 Prints asv compare's table (stock NumPy before, the fork after) and a verdict
 on the stock operations: exit status 1 if asv would mark any of them changed
 by more than STOCK_BAND.
 """
 import argparse
+import csv
 import math
 import sys
 
@@ -73,10 +75,24 @@ def verdict(stock, fork):
     return int(bool(off)), "\n".join(lines)
 
 
+def write_ratios(path, stock, fork):
+    """The stock operations timed on both, as CSV: name, seconds on stock
+    NumPy and on the fork, ratio (benchmarks/plot_stock_ratios.py draws it)."""
+    before, after = stock_timings(stock), stock_timings(fork)
+    with open(path, "w", newline="") as out:
+        rows = csv.writer(out)
+        rows.writerow(["benchmark", "stock NumPy (s)", "numpy-dive (s)", "ratio"])
+        for name in sorted(before.keys() & after.keys()):
+            stock_time, fork_time = before[name][0], after[name][0]
+            rows.writerow([name.removeprefix(STOCK_SUITE), f"{stock_time:.4g}",
+                           f"{fork_time:.4g}", f"{fork_time / stock_time:.3f}"])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    for option in ("--config", "--machine", "--commit", "--stock-python", "--fork-python"):
+    for option in ("--config", "--machine", "--commit", "--stock-python", "--fork-python",
+                   "--csv"):
         parser.add_argument(option, required=True)
     args = parser.parse_args(argv)
     conf = config.Config.load(args.config)
@@ -86,7 +102,8 @@ def main(argv=None):
                         resultset_1=stock, resultset_2=fork,
                         commit_names={"stock": "NumPy 2.4.6", "fork": "numpy-dive"})
     status, text = verdict(stock, fork)
-    print("\n" + text)
+    write_ratios(args.csv, stock, fork)
+    print("\n" + text + f"\nratios: {args.csv}")
     return status
 
 

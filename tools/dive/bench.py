@@ -22,6 +22,8 @@ MACHINE = "numpy-dive"
 # rounds per side, each a whole pass over the selected benchmarks (asv's default)
 ROUNDS = 2
 COMPARE_SCRIPT = paths.REPO / "tools" / "dive" / "asv_compare.py"
+# the stock operations' ratios of the last --bench-compare
+STOCK_RATIOS = ASV_DIR / "stock_ratios.csv"
 
 
 def asv_environ(env):
@@ -99,4 +101,5 @@ def compare(python, env, fork_site, stock_site, patterns, asv_args):
             if status not in (0, 2):
                 return status
     return _run([python, COMPARE_SCRIPT, "--config", ASV_CONFIG, "--machine", MACHINE,
-                 "--commit", commit, "--stock-python", stock, "--fork-python", fork], env)
+                 "--commit", commit, "--stock-python", stock, "--fork-python", fork,
+                 "--csv", STOCK_RATIOS], env)

@@ -189,3 +189,19 @@ def test_bench_compare_times_stock_numpy_and_the_fork():
                         r"(\d+) within 5%", result.stdout)
     assert verdict and sum(map(int, verdict.groups())) == 3
     assert result.returncode == (1 if verdict[1] != "0" else 0)
+    ratios = (REPO / "build" / "asv" / "stock_ratios.csv").read_text().splitlines()
+    assert ratios[0] == "benchmark,stock NumPy (s),numpy-dive (s),ratio"
+    assert [row.split(",")[0] for row in ratios[1:]] == [
+        f"Elementwise.time_add_small('{dtype}')" for dtype in ("float32", "float64", "int64")]
+
+
+def test_the_stock_ratios_plot(tmp_path):
+    ratios = tmp_path / "ratios.csv"
+    ratios.write_text("benchmark,stock NumPy (s),numpy-dive (s),ratio\n"
+                      "Sorting.time_sort('int64'),0.01,0.0102,1.020\n"
+                      "Products.time_matmul('float64'),0.002,0.00216,1.080\n")
+    png = tmp_path / "ratios.png"
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "plot_stock_ratios.py"),
+                             str(ratios), str(png)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
