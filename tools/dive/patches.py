@@ -75,6 +75,40 @@ def format_patch(src, sha):
     return f"{headers}\n\n{message}\n---\n{diff}"
 
 
+def _unnumbered(name):
+    """A patch's name without its number: what stays when the series is renumbered."""
+    return name.split("-", 1)[1] if _PATCH_NAME.match(name) else name
+
+
+def series_text(names, previous=""):
+    """patches/series for `names`, keeping the comments of the `previous` one:
+    the header (up to the first blank line before the first patch) on top,
+    a comment block right above a patch, or after it on its line, with that
+    patch (found again by its unnumbered name), and the lines after the last
+    patch at the end."""
+    header, above, after, pending, trailer = [], {}, {}, [], []
+    seen_patch = False
+    for line in previous.splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            key = _unnumbered(entry.split()[0])
+            above[key], pending = pending, []
+            if "#" in line:
+                after[key] = "  #" + line.split("#", 1)[1]
+            seen_patch = True
+        elif not seen_patch and not line.strip():
+            header, pending = header + pending + [line], []
+        else:
+            pending.append(line)
+    trailer = pending
+    lines = list(header)
+    for name in names:
+        key = _unnumbered(name)
+        lines += above.get(key, [])
+        lines.append(name + after.get(key, ""))
+    return "".join(f"{line}\n" for line in lines + trailer)
+
+
 def export(src=paths.PREPARED_TREE, patches_dir=paths.PATCHES, pin=None):
     """Write one NNNN-subject.patch per commit on top of ``upstream``, and series."""
     src, patches_dir = Path(src), Path(patches_dir)
@@ -94,7 +128,8 @@ def export(src=paths.PREPARED_TREE, patches_dir=paths.PATCHES, pin=None):
             old.unlink()
     for name, text in texts.items():
         (patches_dir / name).write_text(text)
-    (patches_dir / "series").write_text("".join(f"{name}\n" for name in texts))
+    series = patches_dir / "series"
+    series.write_text(series_text(list(texts), series.read_text() if series.exists() else ""))
     tree.record_state(src, tree.series_fingerprint(pin or upstream.read_pin(), patches_dir))
     return list(texts)
 

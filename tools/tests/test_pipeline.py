@@ -136,6 +136,30 @@ class TestExport:
         assert ("Description: Reword the README\n Clearer.\n .\n Two.\n"
                 "Origin: vendor, numpy-dive\nForwarded: not-needed\n---\n") in text
 
+    def test_export_keeps_the_comments_of_the_series(self, prepared):
+        src, patches_dir = prepared["src"], prepared["patches_dir"]
+        commit_edit(src, "pkg/core.py", "41", "42", "Fix the answer\n\nIt was off by one.")
+        commit_edit(src, "README", "tiny", "small", "Reword the README\n\nClearer.")
+        patches.export(src, patches_dir, pin=prepared["pin"])
+        (patches_dir / "series").write_text(
+            "# the series\n\n# fixes\n0001-Fix-the-answer.patch  # upstream soon\n"
+            "\n# features\n0002-Reword-the-README.patch\n# end\n")
+        prepare_again(prepared)
+        commit_edit(src, "pkg/spaced.txt", "first", "second", "Space it\n\nWhy.")
+        names = patches.export(src, patches_dir, pin=prepared["pin"])
+        assert (patches_dir / "series").read_text() == (
+            "# the series\n\n# fixes\n0001-Fix-the-answer.patch  # upstream soon\n"
+            "\n# features\n0002-Reword-the-README.patch\n0003-Space-it.patch\n# end\n")
+        assert tree.read_series(patches_dir / "series") == names
+
+    def test_comments_follow_their_patch_when_the_series_is_renumbered(self):
+        previous = ("# the series\n\n# about A\n0001-A.patch\n# about B\n"
+                    "0002-B.patch  # note\n# end\n")
+        assert patches.series_text(["0001-B.patch", "0002-A.patch", "0003-C.patch"],
+                                   previous) == (
+            "# the series\n\n# about B\n0001-B.patch  # note\n# about A\n0002-A.patch\n"
+            "0003-C.patch\n# end\n")
+
     def test_dep3_fields_in_the_commit_are_kept(self, prepared):
         src, patches_dir = prepared["src"], prepared["patches_dir"]
         commit_edit(src, "pkg/core.py", "41", "42",
