@@ -9,10 +9,14 @@ commit there with a message that says why, then export.
             numpy/ overlay (--force discards work in build/src that is not
             exported)
   export    write build/src's commits to patches/NNNN-subject.patch (DEP-3
-            header: Description from the commit message, Origin, Forwarded)
-            and rewrite patches/series in order
+            header: Description from the commit message, Author, Origin,
+            Forwarded, Last-Update) and rewrite patches/series in order,
+            keeping its comments
   check     apply the series to fresh copies of the sdist with git am,
             patch -p1 and quilt push -a (CI runs this)
+  upstream  write one patch as a commit for NumPy's own repository: applied
+            alone to the sdist, "BUG: subject" (a fix) or "ENH: subject" and
+            the description, no DEP-3 fields (-o FILE, or stdout)
 
 Typical session:
 
@@ -50,6 +54,15 @@ def cmd_check(args):
     print(f"series OK: {count} patches apply cleanly with {', '.join(tools)}")
 
 
+def cmd_upstream(args):
+    text = patches.upstream_form(args.patch)
+    if args.output:
+        Path(args.output).write_text(text)
+        print(f"wrote {args.output}: git am it in a clone of NumPy")
+    else:
+        sys.stdout.write(text)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="tools/patches.py", description=__doc__, epilog=EXIT_STATUS_HELP,
@@ -63,6 +76,13 @@ def main(argv=None):
         func=cmd_export)
     sub.add_parser("check", help="check the series applies to a fresh sdist").set_defaults(
         func=cmd_check)
+    upstream_cmd = sub.add_parser(
+        "upstream", help="write one patch as a commit for NumPy's repository")
+    upstream_cmd.add_argument("patch", help="its file name in patches/, e.g. "
+                                            "0003-Fix-a-reference-leak-in-the-string-ufuncs-promoter-s.patch")
+    upstream_cmd.add_argument("-o", "--output", metavar="FILE",
+                              help="write it there instead of to stdout")
+    upstream_cmd.set_defaults(func=cmd_upstream)
     args = parser.parse_args(argv)
 
     def work():

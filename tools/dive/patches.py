@@ -6,13 +6,16 @@ A patch file is ``git format-patch`` output whose message is a DEP-3 header::
 
     Description: <subject>
      <why, from the commit message body>
+    Author: <the commit's author>
     Origin: vendor, numpy-dive
     Forwarded: not-needed
+    Last-Update: <the day the patch last changed>
     ---
     <diffstat and diff>
 
 so ``git am``, ``quilt push -a`` and ``patch -p1`` all take it.
 """
+import datetime
 import re
 import shutil
 import subprocess
@@ -36,7 +39,7 @@ def slug(subject):
     return text[:52].rstrip("-.") or "patch"
 
 
-def dep3_message(subject, body, sha):
+def dep3_message(subject, body, sha, author="numpy-dive"):
     """The commit body as a DEP-3 header; idempotent on an exported patch's body.
 
     The body says why; DEP-3 fields on its last lines (``Forwarded: no`` for a
@@ -57,7 +60,7 @@ def dep3_message(subject, body, sha):
         why = "\n".join(lines).strip().splitlines()
         header = [f"Description: {subject}",
                   *(f" {line}" if line.strip() else " ." for line in why), *fields]
-    for field, value in (("Origin", ORIGIN), ("Forwarded", FORWARDED)):
+    for field, value in (("Author", author), ("Origin", ORIGIN), ("Forwarded", FORWARDED)):
         if not any(line.startswith(f"{field}:") for line in header):
             header.append(f"{field}: {value}")
     return "\n".join(header)
@@ -66,13 +69,27 @@ def dep3_message(subject, body, sha):
 def format_patch(src, sha):
     """One commit as a patch file text with a DEP-3 header."""
     subject = git_out(src, "log", "-1", "--format=%s", sha)
-    message = dep3_message(subject, git(src, "log", "-1", "--format=%b", sha).stdout, sha)
+    message = dep3_message(subject, git(src, "log", "-1", "--format=%b", sha).stdout, sha,
+                           author=git_out(src, "log", "-1", "--format=%an <%ae>", sha))
     # not stripped: a hunk may end in context lines that are a single space
     mail = git(src, "format-patch", "-1", "--stdout", "--zero-commit",
                "--no-signature", "--no-numbered", "--full-index", sha).stdout
     headers, rest = mail.split("\n\n", 1)
     _, diff = ("\n" + rest).split("\n---\n", 1)
     return f"{headers}\n\n{message}\n---\n{diff}"
+
+
+def with_last_update(text, previous, today):
+    """The patch `text` with DEP-3's Last-Update: the date of `previous` (the
+    patch file as it was) if nothing else changed, else `today`."""
+    def without_date(patch):
+        return re.sub(r"^Last-Update: .*\n", "", patch, count=1, flags=re.MULTILINE)
+    stripped = without_date(text)
+    date = today
+    if previous is not None and without_date(previous) == stripped:
+        date = re.search(r"^Last-Update: (.*)$", previous, re.MULTILINE)
+        date = date[1] if date else today
+    return stripped.replace("\n---\n", f"\nLast-Update: {date}\n---\n", 1)
 
 
 def _unnumbered(name):
@@ -118,11 +135,16 @@ def export(src=paths.PREPARED_TREE, patches_dir=paths.PATCHES, pin=None):
     if dirty:
         raise DiveError(f"{src} has uncommitted edits; commit them there first:\n{dirty}")
     commits = git_out(src, "rev-list", "--reverse", f"{tree.UPSTREAM_TAG}..HEAD").split()
+    patches_dir.mkdir(exist_ok=True)
+    previous = {_unnumbered(old.name): old.read_text() for old in patches_dir.iterdir()
+                if _PATCH_NAME.match(old.name)}
+    today = datetime.date.today().isoformat()
     texts = {}
     for number, sha in enumerate(commits, start=1):
         subject = git_out(src, "log", "-1", "--format=%s", sha)
-        texts[f"{number:04d}-{slug(subject)}.patch"] = format_patch(src, sha)
-    patches_dir.mkdir(exist_ok=True)
+        name = f"{number:04d}-{slug(subject)}.patch"
+        texts[name] = with_last_update(format_patch(src, sha),
+                                       previous.get(_unnumbered(name)), today)
     for old in patches_dir.iterdir():
         if _PATCH_NAME.match(old.name) and old.name not in texts:
             old.unlink()
@@ -134,16 +156,56 @@ def export(src=paths.PREPARED_TREE, patches_dir=paths.PATCHES, pin=None):
     return list(texts)
 
 
+def description(patch_text):
+    """(subject, body) of a patch's DEP-3 Description, the body unindented."""
+    lines = patch_text.split("\n---\n", 1)[0].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Description: "))
+    subject = lines[start][len("Description: "):]
+    body = []
+    for line in lines[start + 1:]:
+        if not line.startswith(" "):
+            break
+        body.append("" if line == " ." else line[1:])
+    return subject, "\n".join(body).strip()
+
+
+def upstream_form(name, patches_dir=paths.PATCHES, pin=None, cache=None):
+    """Patch `name` as a commit for NumPy's own repository: applied alone to
+    the pinned sdist (a fix must not need the rest of the series), its
+    message in NumPy's form (``BUG:`` for a fix, ``ENH:`` otherwise, then
+    the description; no DEP-3 fields), as git format-patch writes it."""
+    patch = Path(patches_dir) / name
+    if not patch.exists():
+        raise DiveError(f"no patch {name} in {patches_dir}")
+    pin = pin or upstream.read_pin()
+    subject, body = description(patch.read_text())
+    prefix = "BUG" if subject.startswith("Fix") else "ENH"
+    with tempfile.TemporaryDirectory(prefix="dive-upstream-") as workdir:
+        src = _upstream_repository(upstream.fetch_sdist(pin, cache), workdir)
+        result = git(src, "am", "--quiet", "--keep-cr", str(patch.resolve()), check=False)
+        if result.returncode != 0:
+            raise CheckFailed(f"{name} does not apply to NumPy {pin.version} alone (it needs "
+                              f"an earlier patch of the series):\n{result.stderr.strip()}")
+        git(src, "commit", "--quiet", "--amend", "--no-verify",
+            "-m", f"{prefix}: {subject}\n\n{body}\n")
+        return git(src, "format-patch", "-1", "--stdout", "--no-signature", "HEAD").stdout
+
+
+def _upstream_repository(sdist, workdir):
+    """A git repository of the sdist as it is: one commit."""
+    src = _fresh_copy(sdist, workdir, "upstream")
+    git(src, "init", "--quiet")
+    git(src, "add", "--all", "--force", ".")
+    git(src, "commit", "--quiet", "--no-verify", "-m", "upstream")
+    return src
+
+
 def _fresh_copy(sdist, workdir, name):
     return upstream.unpack_sdist(sdist, Path(workdir) / name)
 
 
 def _check_git_am(sdist, workdir, patches_dir):
-    src = _fresh_copy(sdist, workdir, "git-am")
-    git(src, "init", "--quiet")
-    git(src, "add", "--all", "--force", ".")
-    git(src, "commit", "--quiet", "--no-verify", "-m", "upstream")
-    tree.apply_series(src, patches_dir)
+    tree.apply_series(_upstream_repository(sdist, workdir), patches_dir)
 
 
 def _check_patch_p1(sdist, workdir, patches_dir):

@@ -1,4 +1,5 @@
 """The fork's assembly pipeline: fetch, verify, prepare, patch, export, check."""
+import datetime
 import re
 import subprocess
 import sys
@@ -133,8 +134,11 @@ class TestExport:
         assert tree.read_series(patches_dir / "series") == names
         text = (patches_dir / names[1]).read_text()
         assert "Subject: [PATCH] Reword the README\n" in text
+        today = datetime.date.today().isoformat()
         assert ("Description: Reword the README\n Clearer.\n .\n Two.\n"
-                "Origin: vendor, numpy-dive\nForwarded: not-needed\n---\n") in text
+                "Author: numpy-dive <numpy-dive@localhost>\n"
+                "Origin: vendor, numpy-dive\nForwarded: not-needed\n"
+                f"Last-Update: {today}\n---\n") in text
 
     def test_export_keeps_the_comments_of_the_series(self, prepared):
         src, patches_dir = prepared["src"], prepared["patches_dir"]
@@ -167,8 +171,31 @@ class TestExport:
                     "Bug: https://example.org/1")
         (name,) = patches.export(src, patches_dir, pin=prepared["pin"])
         assert ("Description: Fix the answer\n It was off by one.\nForwarded: no\n"
-                "Bug: https://example.org/1\nOrigin: vendor, numpy-dive\n---\n"
+                "Bug: https://example.org/1\nAuthor: numpy-dive <numpy-dive@localhost>\n"
+                "Origin: vendor, numpy-dive\nLast-Update: "
                 ) in (patches_dir / name).read_text()
+
+    def test_upstream_form_of_a_patch(self, prepared):
+        src, patches_dir = prepared["src"], prepared["patches_dir"]
+        commit_edit(src, "pkg/core.py", "41", "42", "Fix the answer\n\nIt was off by one.")
+        commit_edit(src, "pkg/core.py", "42", "43", "Add one more\n\nOn top of the fix.")
+        first, second = patches.export(src, patches_dir, pin=prepared["pin"])
+        text = patches.upstream_form(first, patches_dir, pin=prepared["pin"],
+                                     cache=prepared["cache"])
+        assert "Subject: [PATCH] BUG: Fix the answer\n\nIt was off by one.\n---\n" in text
+        assert "Origin:" not in text and "+    return 42" in text
+        with pytest.raises(CheckFailed, match="does not apply to NumPy 1.0 alone"):
+            patches.upstream_form(second, patches_dir, pin=prepared["pin"],
+                                  cache=prepared["cache"])
+
+    def test_last_update_changes_only_with_the_patch(self):
+        patch = "Subject: x\n\nDescription: x\n y\nOrigin: o\nLast-Update: {}\n---\n{}"
+        old = patch.format("2026-01-02", "diff A\n")
+        same = patch.format("2026-12-02", "diff A\n")
+        changed = patch.format("2026-12-02", "diff B\n")
+        assert patches.with_last_update(same, old, "2026-12-02") == old
+        assert patches.with_last_update(changed, old, "2026-12-02") == changed
+        assert patches.with_last_update(same, None, "2026-12-02") == same
 
     def test_export_roundtrip_is_stable(self, prepared):
         src, patches_dir = prepared["src"], prepared["patches_dir"]
