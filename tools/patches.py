@@ -79,7 +79,7 @@ def main(argv=None):
     upstream_cmd = sub.add_parser(
         "upstream", help="write one patch as a commit for NumPy's repository")
     upstream_cmd.add_argument("patch", help="its file name in patches/, e.g. "
-                                            "0003-Fix-a-reference-leak-in-the-string-ufuncs-promoter-s.patch")
+                                            "0002-Fix-a-reference-leak-in-the-string-ufuncs-promoter-s.patch")
     upstream_cmd.add_argument("-o", "--output", metavar="FILE",
                               help="write it there instead of to stdout")
     upstream_cmd.set_defaults(func=cmd_upstream)

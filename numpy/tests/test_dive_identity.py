@@ -30,7 +30,7 @@ def test_show_config_names_fork_and_profile():
 
 def test_show_config_lists_the_patches_of_the_build():
     patches = np.show_config(mode="dicts")["numpy-dive"]["patches"]
-    assert patches[0].startswith("0001-Identify-the-fork")
+    assert any(name[5:].startswith("Identify-the-fork") for name in patches)
     assert [name[:5] for name in patches] == [f"{i:04d}-" for i in range(1, len(patches) + 1)]
     assert all(name.endswith(".patch") for name in patches)
     if os.environ.get("NUMPY_DIVE_PROFILE") is not None:

@@ -9,7 +9,7 @@ import numpy as np
 @pytest.mark.skipif(not hasattr(sys, "getrefcount"), reason="needs sys.getrefcount")
 @pytest.mark.parametrize("create", [np.empty, np.zeros, np.ones])
 def test_creation_without_dtype_keeps_the_descriptor_refcount(create):
-    # patch 0004: each call without dtype= used to add a reference to the
+    # patch 0003: each call without dtype= used to add a reference to the
     # default descriptor (float64's), never released
     default = np.dtype(np.float64)
     create(3)
@@ -23,7 +23,7 @@ def test_creation_without_dtype_keeps_the_descriptor_refcount(create):
                     reason="a Py_REF_DEBUG interpreter counts every reference "
                            "(runtests.py --leaks runs this file under python3.11d)")
 def test_array_converter_counts_each_reference_once():
-    # patch 0005: _array_converter initialised its object twice, and a
+    # patch 0004: _array_converter initialised its object twice, and a
     # Py_REF_DEBUG build counted one reference per call that nothing released
     from numpy._core._multiarray_umath import _array_converter
     a = np.ones(3)
@@ -38,7 +38,7 @@ def test_array_converter_counts_each_reference_once():
 @pytest.mark.skipif(not hasattr(sys, "getrefcount"), reason="needs sys.getrefcount")
 @pytest.mark.parametrize("layout", ["C", "F"])
 def test_pickle_protocol_5_keeps_the_picklebuffer_refcount(layout):
-    # patch 0006: each dumps(array, protocol=5) added a reference to
+    # patch 0005: each dumps(array, protocol=5) added a reference to
     # pickle.PickleBuffer that nothing released
     import pickle
     a = np.ones((3, 4), order=layout)

@@ -1,6 +1,6 @@
 /*
  * quad_sort.c: the typed sorts of NPY_QUAD. A header of its own, free of
- * Python's headers, for npysort's C++ sources (patch 0011's hooks).
+ * Python's headers, for npysort's C++ sources (patch 0014's hooks).
  */
 #ifndef NUMPY_CORE_SRC_MULTIARRAY_QUAD_SORT_H_
 #define NUMPY_CORE_SRC_MULTIARRAY_QUAD_SORT_H_
@@ -28,7 +28,7 @@ NPY_NO_EXPORT int
 quad_amergesort(void *v, npy_intp *tosort, npy_intp n, void *arr);
 
 /*
- * Hooked in by patch 0011: np.partition and np.argpartition
+ * Hooked in by patch 0014: np.partition and np.argpartition
  * (introselect; PyArray_PartitionFunc and PyArray_ArgPartitionFunc) and
  * np.searchsorted (PyArray_BinSearchFunc and PyArray_ArgBinSearchFunc).
  */
