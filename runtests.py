@@ -60,6 +60,7 @@ import re
 import signal
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
 from dive import (bench, build, callgrind, coverage, debugging, docs,  # noqa: E402
                   environment, flamegraph, paths, profiles, testing, tracer, venv)
-from dive.errors import EXIT_STATUS_HELP, DiveError, guarded  # noqa: E402
+from dive.errors import DiveError, exit_status_help, guarded  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -331,10 +332,12 @@ def given(value):
 
 def modes_help():
     default = f"{profiles.default_name()} (site.cfg's default)"
-    rows = [f"  {mode.option:<14} {mode.profile or default}" for mode in MODES]
+    rows = [f"  {mode.option:<16} {mode.profile or default}" for mode in MODES]
     return ("Modes, one at a time (with none, the tests run), and the profile each\n"
             "builds unless --profile says otherwise:\n"
-            + "\n".join(rows) + "\n\n" + EXIT_STATUS_HELP)
+            + "\n".join(rows) + "\n\n"
+            + exit_status_help("a test, a memcheck error, a leak, a benchmark off; the "
+                               "status of pytest, valgrind or your program passes through"))
 
 
 def chosen_mode(parser, args):
@@ -358,11 +361,17 @@ def chosen_mode(parser, args):
     return mode
 
 
+def option_group(parser, title, description=None):
+    """An argparse group whose description is wrapped (the raw formatter
+    keeps the module docstring's layout, and would not wrap it)."""
+    return parser.add_argument_group(title, description and textwrap.fill(description, 78))
+
+
 def make_parser():
     parser = argparse.ArgumentParser(
         prog="runtests.py", description=__doc__, epilog=modes_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    build_group = parser.add_argument_group("building")
+    build_group = option_group(parser, "building")
     build_group.add_argument(
         "--profile", metavar="NAME",
         help=f"build profile from site.cfg ({', '.join(profiles.available())}; "
@@ -376,7 +385,7 @@ def make_parser():
     build_group.add_argument("--show-build-log", action="store_true",
                              help="stream meson/ninja output instead of writing build/PROFILE.log")
 
-    test_group = parser.add_argument_group("testing")
+    test_group = option_group(parser, "testing")
     test_group.add_argument(
         "-t", "--tests", action="append", metavar="PATH",
         help="test file, directory or node id; numpy/... means the installed copy "
@@ -390,10 +399,10 @@ def make_parser():
                             help="more verbose pytest output")
     test_group.add_argument(
         "--compare-stock", action="store_true",
-        help="first run the same upstream tests against the system's stock NumPy, then "
+        help="first run the same upstream tests against stock NumPy (its wheel, installed into build/stock), then "
              "fail if any test that passed there does not pass on the fork")
 
-    run_group = parser.add_argument_group("running code against the build")
+    run_group = option_group(parser, "running code against the build")
     run_group.add_argument("--python", nargs=argparse.REMAINDER, metavar="ARGS",
                            help="run python with these arguments (FILE, -c CODE, or none "
                                 "for a prompt); must come last")
@@ -402,8 +411,8 @@ def make_parser():
     run_group.add_argument("--shell", action="store_true",
                            help="start $SHELL with the build on PYTHONPATH")
 
-    debug_group = parser.add_argument_group(
-        "debugging (default profile: debug)",
+    debug_group = option_group(
+        parser, "debugging (default profile: debug)",
         "gdb and cgdb load CPython's gdb helpers (py-bt, py-list, py-locals), and "
         "all three debuggers numpy-dive's printers for ndarrays, dtypes, iterators, "
         "npy_half and npy_quad (tools/debuggers/); breakpoints may name functions "
@@ -437,8 +446,8 @@ def make_parser():
                                   "over tests (paths or node ids, as for -t) or FILE.py "
                                   "[ARGS]; exits non-zero on errors; must come last")
 
-    profile_group = parser.add_argument_group(
-        "profiling (default profile: profiling)",
+    profile_group = option_group(
+        parser, "profiling (default profile: profiling)",
         "CODE runs after --setup, which is not profiled: under callgrind, with "
         "instrumentation on only around CODE (instruction counts, not time, so "
         "they repeat under load), or sampled by py-spy for --flamegraph.")
@@ -483,8 +492,8 @@ def make_parser():
                                 "as errors, the API reference from this build), then run "
                                 "every example in it as a doctest")
 
-    bench_group = parser.add_argument_group(
-        "benchmarks (default profile: release)",
+    bench_group = option_group(
+        parser, "benchmarks (default profile: release)",
         "asv's suite in benchmarks/: kurtosis, np.quad, and stock operations "
         "(bench_stock) that the fork must not slow down. PATTERN is a regular "
         "expression matched in the benchmark's name (repeatable; default: all); "
@@ -493,8 +502,8 @@ def make_parser():
                              help="time the suite on this build and print the "
                                   "results (nothing is saved)")
     bench_group.add_argument("--bench-compare", nargs="*", metavar="PATTERN",
-                             help="time it on stock NumPy 2.4.6 and on the fork in one "
-                                  "asv session, rounds interleaved, print asv's ratio "
+                             help="time it on stock NumPy 2.4.6 and on the fork, one "
+                                  "round of each in turn, print asv's ratio "
                                   "table and fail if a stock operation is more than 5%% "
                                   "off (results in build/asv/results)")
 

@@ -14,9 +14,9 @@ commit there with a message that says why, then export.
             keeping its comments
   check     apply the series to fresh copies of the sdist with git am,
             patch -p1 and quilt push -a (CI runs this)
-  upstream  write one patch as a commit for NumPy's own repository: applied
-            alone to the sdist, "BUG: subject" (a fix) or "ENH: subject" and
-            the description, no DEP-3 fields (-o FILE, or stdout)
+  upstream  write one fix as a commit for NumPy's own repository: applied
+            alone to the sdist, "BUG: subject" and the description, no DEP-3
+            fields (-o FILE, or stdout); refused for the fork's features
 
 Typical session:
 
@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dive import patches, tree  # noqa: E402
-from dive.errors import EXIT_OK, EXIT_STATUS_HELP, guarded  # noqa: E402
+from dive.errors import EXIT_OK, exit_status_help, guarded  # noqa: E402
 
 
 def cmd_prepare(args):
@@ -65,7 +65,7 @@ def cmd_upstream(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="tools/patches.py", description=__doc__, epilog=EXIT_STATUS_HELP,
+        prog="tools/patches.py", description=__doc__, epilog=exit_status_help("a patch that does not apply"),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     prepare = sub.add_parser("prepare", help="assemble build/src")
@@ -77,7 +77,7 @@ def main(argv=None):
     sub.add_parser("check", help="check the series applies to a fresh sdist").set_defaults(
         func=cmd_check)
     upstream_cmd = sub.add_parser(
-        "upstream", help="write one patch as a commit for NumPy's repository")
+        "upstream", help="write one fix as a commit for NumPy's repository")
     upstream_cmd.add_argument("patch", help="its file name in patches/, e.g. "
                                             "0002-Fix-a-reference-leak-in-the-string-ufuncs-promoter-s.patch")
     upstream_cmd.add_argument("-o", "--output", metavar="FILE",

@@ -6,7 +6,7 @@
   there fails the build. Upstream files link to NumPy's repository at
   v2.4.6; the fork's own files (under numpy/ in this repository) are shown
   as paths.
-- ``.. c-header:: PATH`` documents a C header of the fork: each comment
+- ``.. c-header:: numpy/NAME.h`` documents a C header as the fork installs it: each comment
   that opens a group of declarations becomes a paragraph, each function a
   ``c:function`` and each macro a ``c:macro``.
 - Upstream's docstrings refer to labels of NumPy's own documentation
@@ -106,10 +106,13 @@ def header_rst(text):
 
 
 class CHeaderDirective(SphinxDirective):
+    """``.. c-header:: numpy/NAME.h``: the header as the built NumPy the
+    documentation imports installs it (numpy.get_include())."""
     required_arguments = 1
 
     def run(self):
-        path = REPO / self.arguments[0]
+        import numpy
+        path = Path(numpy.get_include()) / self.arguments[0]
         self.env.note_dependency(str(path))
         node = nodes.section()
         node.document = self.state.document

@@ -14,23 +14,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import cext, debugging, paths
-from .errors import DiveError
+from .errors import CheckFailed, DiveError
 
 TOGGLE_SOURCE = paths.REPO / "tools" / "valgrind" / "callgrind_toggle.c"
 HELPER_DIR = paths.BUILD / "tools"
 OUTPUT_DIR = paths.BUILD / "callgrind"
 
+# the driver's exit status when SETUP or CODE raised: the user's code failed,
+# not callgrind
+CODE_RAISED = 3
 # Runs SETUP, then CODE with collection on, in one namespace.
-DRIVER = """\
-import sys
+DRIVER = f"""\
+import sys, traceback
 sys.path.insert(0, sys.argv[1])
 import _dive_callgrind
-namespace = {"__name__": "__main__"}
-exec(compile(sys.argv[2], "<setup>", "exec"), namespace)
-code = compile(sys.argv[3], "<profiled>", "exec")
-_dive_callgrind.start()
-exec(code, namespace)
-_dive_callgrind.stop()
+namespace = {{"__name__": "__main__"}}
+try:
+    exec(compile(sys.argv[2], "<setup>", "exec"), namespace)
+    code = compile(sys.argv[3], "<profiled>", "exec")
+    _dive_callgrind.start()
+    exec(code, namespace)
+    _dive_callgrind.stop()
+except Exception:
+    traceback.print_exc()
+    sys.exit({CODE_RAISED})
 """
 
 
@@ -53,6 +60,9 @@ def run(python, env, setup, code, *, label="callgrind"):
     # setarch and valgrind exec in turn: %p is this process's PID, so runs
     # side by side (pytest -n) each find their own file
     written = OUTPUT_DIR / f"{label}.out.{process.pid}"
+    if process.returncode == CODE_RAISED:
+        traceback = stderr[stderr.find("Traceback"):].strip()
+        raise CheckFailed(f"the code to profile raised an exception:\n{traceback}")
     if process.returncode != 0 or not written.exists():
         raise DiveError(f"callgrind failed (exit {process.returncode}):\n"
                         f"{stderr.strip()[-3000:]}")

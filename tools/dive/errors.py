@@ -1,6 +1,7 @@
 """How numpy-dive's commands fail: one exit-code policy for runtests.py and
 tools/patches.py (and whatever else grows a command line)."""
 import sys
+import textwrap
 
 EXIT_OK = 0
 # the work ran and found a failure: a test, a memcheck error, a leak, a patch
@@ -12,11 +13,12 @@ EXIT_ERROR = 2
 # Ctrl-C, as a shell reports a command killed by SIGINT
 EXIT_INTERRUPTED = 130
 
-EXIT_STATUS_HELP = """\
-Exit status: 0 when the work is done and clean; 1 when it ran and found a
-failure (a test, a memcheck error, a leak, a patch that does not apply; a
-child's own status passes through); 2 when it could not run (a bad command
-line, a missing tool or file); 130 on Ctrl-C."""
+def exit_status_help(failures):
+    """The policy for --help, with the `failures` a command can find."""
+    return textwrap.fill(
+        f"Exit status: 0 when the work is done and clean; 1 when it ran and found a "
+        f"failure ({failures}); 2 when it could not run (a bad command line, a missing "
+        f"tool or file); 130 on Ctrl-C.", 78)
 
 
 class DiveError(Exception):

@@ -170,16 +170,19 @@ def description(patch_text):
 
 
 def upstream_form(name, patches_dir=paths.PATCHES, pin=None, cache=None):
-    """Patch `name` as a commit for NumPy's own repository: applied alone to
+    """Fix `name` as a commit for NumPy's own repository: applied alone to
     the pinned sdist (a fix must not need the rest of the series), its
-    message in NumPy's form (``BUG:`` for a fix, ``ENH:`` otherwise, then
-    the description; no DEP-3 fields), as git format-patch writes it."""
+    message in NumPy's form (``BUG:`` and the description; no DEP-3 fields),
+    as git format-patch writes it. Features have no upstream form."""
     patch = Path(patches_dir) / name
     if not patch.exists():
         raise DiveError(f"no patch {name} in {patches_dir}")
     pin = pin or upstream.read_pin()
     subject, body = description(patch.read_text())
-    prefix = "BUG" if subject.startswith("Fix") else "ENH"
+    if not subject.startswith("Fix"):
+        raise DiveError(f"{name} is not a fix (its subject does not start with 'Fix'): a "
+                        "feature of the fork needs its new files under numpy/, which no "
+                        "patch holds, so it has no upstream form")
     with tempfile.TemporaryDirectory(prefix="dive-upstream-") as workdir:
         src = _upstream_repository(upstream.fetch_sdist(pin, cache), workdir)
         result = git(src, "am", "--quiet", "--keep-cr", str(patch.resolve()), check=False)
@@ -187,7 +190,7 @@ def upstream_form(name, patches_dir=paths.PATCHES, pin=None, cache=None):
             raise CheckFailed(f"{name} does not apply to NumPy {pin.version} alone (it needs "
                               f"an earlier patch of the series):\n{result.stderr.strip()}")
         git(src, "commit", "--quiet", "--amend", "--no-verify",
-            "-m", f"{prefix}: {subject}\n\n{body}\n")
+            "-m", f"BUG: {subject}\n\n{body}\n")
         return git(src, "format-patch", "-1", "--stdout", "--no-signature", "HEAD").stdout
 
 

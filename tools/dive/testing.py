@@ -1,10 +1,9 @@
 """Assemble the pytest command lines that run the fork's and upstream's tests."""
-import json
+import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-from . import paths, upstream
+from . import paths, upstream, venv
 from .errors import DiveError
 
 # Upstream tests that cannot pass on the fork, each with its reason. Keep it
@@ -75,29 +74,23 @@ STOCK_SITE = paths.BUILD / "stock"
 STOCK_OUTCOMES = paths.BUILD / "test-results" / "stock.json"
 
 
-def stock_numpy_site(system_python=getattr(sys, "_base_executable", sys.executable)):
-    """A directory holding only a link to the system's stock NumPy, for PYTHONPATH.
-
-    The stock NumPy must be the pinned upstream release, or the comparison
-    would measure the wrong reference. It is the system Python's: run from
-    .venv (spin), the interpreter the venv was made from.
-    """
-    probe = subprocess.run(
-        [system_python, "-c", "import json, numpy; "
-         "print(json.dumps([numpy.__version__, numpy.__path__[0]]))"],
-        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
-    if probe.returncode != 0:
-        raise DiveError(f"no stock NumPy importable by {system_python}:\n"
-                        f"{probe.stderr.strip()}")
-    version, location = json.loads(probe.stdout)
+def stock_numpy_site():
+    """build/stock, holding NumPy's pinned release from its PyPI wheel: the
+    reference of --compare-stock and --bench-compare, put on PYTHONPATH in
+    the fork's place. It is installed there with .venv's pip (--target), so
+    the system's Python and its packages are never touched."""
     pinned = upstream.read_pin().version
-    if version != pinned:
-        raise DiveError(f"stock NumPy at {location} is {version}, not the pinned {pinned}")
-    STOCK_SITE.mkdir(parents=True, exist_ok=True)
-    link = STOCK_SITE / "numpy"
-    if link.is_symlink():
-        link.unlink()
-    link.symlink_to(location)
+    if not (STOCK_SITE / f"numpy-{pinned}.dist-info").is_dir():
+        if STOCK_SITE.exists():
+            shutil.rmtree(STOCK_SITE)
+        print(f"Installing stock NumPy {pinned} (its wheel) into {STOCK_SITE}", flush=True)
+        result = subprocess.run(
+            [str(venv.python_path()), "-m", "pip", "install", "--quiet", "--no-deps",
+             "--only-binary=:all:", "--target", str(STOCK_SITE), f"numpy=={pinned}"],
+            capture_output=True, text=True)
+        if result.returncode != 0:
+            raise DiveError(f"could not install stock NumPy {pinned} into {STOCK_SITE}:\n"
+                            f"{result.stderr.strip()}")
     return STOCK_SITE
 
 

@@ -178,14 +178,18 @@ class TestExport:
     def test_upstream_form_of_a_patch(self, prepared):
         src, patches_dir = prepared["src"], prepared["patches_dir"]
         commit_edit(src, "pkg/core.py", "41", "42", "Fix the answer\n\nIt was off by one.")
-        commit_edit(src, "pkg/core.py", "42", "43", "Add one more\n\nOn top of the fix.")
-        first, second = patches.export(src, patches_dir, pin=prepared["pin"])
+        commit_edit(src, "pkg/core.py", "42", "43", "Fix it once more\n\nOn top of the fix.")
+        commit_edit(src, "README", "tiny", "small", "Reword the README\n\nClearer.")
+        first, second, third = patches.export(src, patches_dir, pin=prepared["pin"])
         text = patches.upstream_form(first, patches_dir, pin=prepared["pin"],
                                      cache=prepared["cache"])
         assert "Subject: [PATCH] BUG: Fix the answer\n\nIt was off by one.\n---\n" in text
         assert "Origin:" not in text and "+    return 42" in text
         with pytest.raises(CheckFailed, match="does not apply to NumPy 1.0 alone"):
             patches.upstream_form(second, patches_dir, pin=prepared["pin"],
+                                  cache=prepared["cache"])
+        with pytest.raises(DiveError, match="is not a fix"):
+            patches.upstream_form(third, patches_dir, pin=prepared["pin"],
                                   cache=prepared["cache"])
 
     def test_last_update_changes_only_with_the_patch(self):

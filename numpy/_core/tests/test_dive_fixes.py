@@ -47,3 +47,14 @@ def test_pickle_protocol_5_keeps_the_picklebuffer_refcount(layout):
     for _ in range(100):
         pickle.loads(pickle.dumps(a, protocol=5))
     assert sys.getrefcount(pickle.PickleBuffer) - before < 50
+
+
+def test_binary128_shortest_repr_of_powers_of_two_round_trips():
+    # patch 0001: the binary128 printer took every value's margins as equal,
+    # but below a power of two the next value is half as far; the digits it
+    # chose could then name a neighbour. np.quad prints with that printer
+    # (on every platform; stock NumPy uses it where long double is binary128)
+    for exponent in range(-16382, 16384, 7):
+        power = np.quad(2) ** exponent
+        assert np.quad(str(power)) == power, exponent
+        assert np.quad(repr(power)[len("np.quad('"):-2]) == power, exponent
