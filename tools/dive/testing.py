@@ -80,7 +80,8 @@ def stock_numpy_site():
     the fork's place. It is installed there with .venv's pip (--target), so
     the system's Python and its packages are never touched."""
     pinned = upstream.read_pin().version
-    if not (STOCK_SITE / f"numpy-{pinned}.dist-info").is_dir():
+    marker = STOCK_SITE / f".stock-numpy-{pinned}"
+    if not marker.exists():
         if STOCK_SITE.exists():
             shutil.rmtree(STOCK_SITE)
         print(f"Installing stock NumPy {pinned} (its wheel) into {STOCK_SITE}", flush=True)
@@ -91,6 +92,12 @@ def stock_numpy_site():
         if result.returncode != 0:
             raise DiveError(f"could not install stock NumPy {pinned} into {STOCK_SITE}:\n"
                             f"{result.stderr.strip()}")
+        # laid out as the fork's build is (meson install, as spin's): without
+        # the install metadata and scripts, upstream's tests that need an
+        # installed numpy (numpy-config) skip on both sides alike
+        for extra in [*STOCK_SITE.glob("numpy-*.dist-info"), STOCK_SITE / "bin"]:
+            shutil.rmtree(extra)
+        marker.touch()
     return STOCK_SITE
 
 
