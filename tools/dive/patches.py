@@ -103,7 +103,7 @@ def series_text(names, previous=""):
     a comment block right above a patch, or after it on its line, with that
     patch (found again by its unnumbered name), and the lines after the last
     patch at the end."""
-    header, above, after, pending, trailer = [], {}, {}, [], []
+    header, above, after, pending = [], {}, {}, []
     seen_patch = False
     for line in previous.splitlines():
         entry = line.split("#", 1)[0].strip()
@@ -117,13 +117,13 @@ def series_text(names, previous=""):
             header, pending = header + pending + [line], []
         else:
             pending.append(line)
-    trailer = pending
     lines = list(header)
     for name in names:
         key = _unnumbered(name)
         lines += above.get(key, [])
         lines.append(name + after.get(key, ""))
-    return "".join(f"{line}\n" for line in lines + trailer)
+    # what follows the last patch stays at the end
+    return "".join(f"{line}\n" for line in lines + pending)
 
 
 def export(src=paths.PREPARED_TREE, patches_dir=paths.PATCHES, pin=None):

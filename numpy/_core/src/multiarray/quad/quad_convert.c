@@ -20,7 +20,7 @@
 
 #include "dtypemeta.h"  /* PyArray_GETITEM */
 #include "npy_static_data.h"  /* ComplexWarning, the interned names */
-#include "npy_pycompat.h"  /* Npy_HashDouble */
+#include "npy_pycompat.h"  /* Npy_HashDouble, PyObject_GetOptionalAttr */
 #include "quadtype.h"
 
 /*
@@ -814,12 +814,14 @@ quad_from_ucs4(const char *data, npy_intp length, npy_quad *out)
 }
 
 
-/* Numbers that know their exact value as a ratio: Fraction, Decimal. */
+/*
+ * Numbers that know their exact value as a ratio (Fraction, Decimal):
+ * `method` is obj's bound as_integer_ratio.
+ */
 static int
-quad_from_integer_ratio(PyObject *obj, npy_quad *out)
+quad_from_integer_ratio(PyObject *obj, PyObject *method, npy_quad *out)
 {
-    PyObject *ratio = PyObject_CallMethodNoArgs(
-            obj, npy_interned_str.as_integer_ratio);
+    PyObject *ratio = PyObject_CallNoArgs(method);
     if (ratio == NULL) {
         if (!PyErr_ExceptionMatches(PyExc_ValueError)
                 && !PyErr_ExceptionMatches(PyExc_OverflowError)) {
@@ -967,8 +969,15 @@ quad_from_pyobject(PyObject *obj, npy_quad *out)
         Py_DECREF(item);
         return result;
     }
-    if (PyObject_HasAttr(obj, npy_interned_str.as_integer_ratio)) {
-        return quad_from_integer_ratio(obj, out);
+    PyObject *as_integer_ratio;
+    if (PyObject_GetOptionalAttr(obj, npy_interned_str.as_integer_ratio,
+                                 &as_integer_ratio) < 0) {
+        return -1;
+    }
+    if (as_integer_ratio != NULL) {
+        int result = quad_from_integer_ratio(obj, as_integer_ratio, out);
+        Py_DECREF(as_integer_ratio);
+        return result;
     }
     if (PyIndex_Check(obj)) {
         return quad_from_index(obj, out);
