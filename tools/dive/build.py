@@ -15,12 +15,12 @@ def meson_command(python, src):
     return [str(python), str(Path(src) / "vendored-meson" / "meson" / "meson.py")]
 
 
-def setup_args(profile, src):
+def setup_args(profile, src, python):
     return [
         "setup", str(profile.build_dir), str(src),
         f"--prefix={profile.install_dir}", "--libdir=lib",
         f"-Ddive-profile={profile.name}",
-        *profile.meson_args,
+        *profile.setup_args(python),
     ]
 
 
@@ -72,7 +72,7 @@ def build(profile, *, jobs=None, show_log=False):
     python = venv.ensure_venv()
     meson = meson_command(python, src)
     step = _Step(profile, show_log)
-    args = setup_args(profile, src)
+    args = setup_args(profile, src, python)
     args_file = profile.build_dir / _SETUP_ARGS_FILE
     configured = (profile.build_dir / "build.ninja").exists()
     if not configured or args_file.read_text() != "\n".join(args):

@@ -4,6 +4,9 @@ pip calls this in-tree backend (pyproject.toml: backend-path = ["tools"]). It
 assembles build/src like runtests.py does, then hands over to meson-python,
 which NumPy itself builds with, running in the prepared tree with the release
 profile's meson arguments and its own build directory (build/release-wheel).
+The wheel links Debian's OpenBLAS whatever site.cfg's `blas` says: the
+scipy-openblas64 that runtests.py builds link lives in this checkout's .venv,
+and a wheel installed elsewhere cannot point there (dive.blas).
 Only wheels are built: an sdist of the fork would be NumPy's sdist plus
 patches, which is what this repository already is.
 """
@@ -12,7 +15,7 @@ import os
 
 import mesonpy
 
-from . import paths, profiles, tree
+from . import blas, paths, profiles, tree
 
 WHEEL_PROFILE = "release"
 
@@ -35,8 +38,8 @@ def _config_settings(user_settings):
     user_setup_args = settings.pop("setup-args", [])
     if isinstance(user_setup_args, str):
         user_setup_args = [user_setup_args]
-    settings["setup-args"] = [f"-Ddive-profile={profile.name}", *profile.meson_args,
-                              *user_setup_args]
+    meson_args = profiles.merged_args(profile.meson_args, blas.meson_args(blas.DEBIAN, None))
+    settings["setup-args"] = [f"-Ddive-profile={profile.name}", *meson_args, *user_setup_args]
     settings.setdefault("build-dir", str(paths.BUILD / f"{profile.name}-wheel"))
     return settings
 

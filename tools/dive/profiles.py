@@ -6,6 +6,7 @@ import subprocess
 from dataclasses import dataclass, field
 
 from . import paths
+from .blas import SCIPY_OPENBLAS, check_choice, meson_args as blas_meson_args
 from .errors import DiveError
 
 _PREFIX = "profile:"
@@ -22,6 +23,13 @@ class Profile:
     # {libasan}, {libtsan} (any {libNAME}) stand for gcc's libNAME.so (for
     # LD_PRELOAD), {src} for the prepared tree
     environment: dict = field(default_factory=dict)
+    # the BLAS/LAPACK to link: one of dive.blas.CHOICES ([local] blas)
+    blas: str = SCIPY_OPENBLAS
+
+    def setup_args(self, python):
+        """The meson options of this profile, with those that link its BLAS
+        (`python` has the BLAS package, if the BLAS comes from PyPI)."""
+        return merged_args(self.meson_args, blas_meson_args(self.blas, python))
 
     def variables(self):
         """The profile's environment, its placeholders filled in."""
@@ -72,7 +80,7 @@ def default_name(site_cfg=paths.SITE_CFG):
     return _read(site_cfg).get("local", "default-profile", fallback="release")
 
 
-def _merged_args(base, more):
+def merged_args(base, more):
     """`base` then `more`, a -DNAME=VALUE in `more` replacing base's -DNAME."""
     def option(arg):
         return arg.split("=", 1)[0] if arg.startswith("-D") else None
@@ -99,7 +107,7 @@ def _settings(config, name, site_cfg, chain=()):
     args, simd_tests, environment = (_settings(config, parent, site_cfg, (*chain, name))
                                      if parent else ((), (), {}))
     own_simd_tests = _split_args(config.get(section, "without-simd-tests", fallback=""))
-    return (_merged_args(args, _split_args(config.get(section, "meson-args", fallback=""))),
+    return (merged_args(args, _split_args(config.get(section, "meson-args", fallback=""))),
             own_simd_tests or simd_tests,
             {**environment,
              **_split_environment(config.get(section, "environment", fallback=""))})
@@ -114,7 +122,9 @@ def load(name=None, site_cfg=paths.SITE_CFG):
     return Profile(
         name=name,
         description=config.get(_PREFIX + name, "description", fallback=""),
-        meson_args=_merged_args(meson_args, local_args),
+        meson_args=merged_args(meson_args, local_args),
+        blas=check_choice(config.get("local", "blas", fallback=SCIPY_OPENBLAS),
+                               f"{site_cfg.name} [local]"),
         without_simd_tests=simd_tests,
         environment=environment,
     )

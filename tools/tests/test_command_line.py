@@ -1,5 +1,6 @@
 """runtests.py's command line: one mode at a time, each with its own
 modifiers, and the exit-code policy it shares with tools/patches.py."""
+import os
 import re
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dive import profiles
+from dive.testing import stock_numpy_site
 from dive.errors import (EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, CheckFailed,
                          DiveError, guarded)
 
@@ -164,6 +166,20 @@ def test_stock_verdict_follows_asv_compare():
     status, text = asv_compare.verdict(stock[:1], fork[:1])
     assert status == 0 and text.endswith("0 off by more than 5% (asv compare's + or -), "
                                          "0 within the noise, 1 within 5%")
+
+
+BLAS_OF_NUMPY = ("import numpy; c = numpy.show_config(mode='dicts')['Build Dependencies']; "
+                 "print(c['blas']['name'], c['blas']['version'], c['lapack']['name'])")
+
+
+def test_the_fork_links_the_openblas_of_the_stock_wheel():
+    fork = runtests_cli("--no-build", "--python", "-c", BLAS_OF_NUMPY)
+    assert fork.returncode == 0, fork.stderr[-2000:]
+    stock = subprocess.run([sys.executable, "-c", BLAS_OF_NUMPY], capture_output=True,
+                           text=True, check=True, env={**os.environ,
+                                                       "PYTHONPATH": str(stock_numpy_site())})
+    assert stock.stdout.split() == ["scipy-openblas", "0.3.31.188.0", "scipy-openblas"]
+    assert fork.stdout.split()[-3:] == ["scipy-openblas", "0.3.31.188.0", "scipy-openblas"]
 
 
 @pytest.mark.slow

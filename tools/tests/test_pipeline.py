@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import make_sdist
 
-from dive import patches, profiles, tree, upstream
+from dive import blas, patches, pep517, profiles, tree, upstream
 from dive.errors import CheckFailed, DiveError
 from dive.gitutil import git, git_out
 
@@ -306,3 +306,40 @@ meson-args = -Dblas=none
         assert result.returncode == 2
         assert "unknown profile 'nope'" in result.stderr
         assert "debug" in result.stderr and "release" in result.stderr
+
+
+class TestBlas:
+    def test_every_profile_links_the_blas_of_local(self, tmp_path):
+        site_cfg = tmp_path / "site.cfg"
+        site_cfg.write_text("[profile:a]\n[local]\nblas = debian\n")
+        assert profiles.load("a", site_cfg).blas == blas.DEBIAN
+        site_cfg.write_text("[profile:a]\n")
+        assert profiles.load("a", site_cfg).blas == blas.SCIPY_OPENBLAS
+        assert profiles.load("release").blas == blas.SCIPY_OPENBLAS
+
+    def test_an_unknown_blas_lists_the_choices(self, tmp_path):
+        site_cfg = tmp_path / "site.cfg"
+        site_cfg.write_text("[profile:a]\n[local]\nblas = mkl\n")
+        with pytest.raises(DiveError, match=r"site.cfg \[local\]: unknown blas 'mkl'; "
+                                            r"choose one of: scipy-openblas64 \(.*\), debian"):
+            profiles.load("a", site_cfg)
+
+    def test_the_choice_replaces_local_options(self):
+        profile = profiles.Profile(name="p", description="", blas=blas.NONE,
+                                   meson_args=("-Duse-ilp64=true", "-Dallow-noblas=false"))
+        assert profile.setup_args(None) == ("-Duse-ilp64=true", "-Dallow-noblas=true",
+                                            "-Dblas=none", "-Dlapack=none")
+
+    def test_scipy_openblas_is_found_through_its_own_pkg_config_file(self):
+        args = profiles.load("release").setup_args(sys.executable)
+        pc_dir = Path(args[-1].removeprefix("-Dpkg_config_path="))
+        assert args[-3:-1] == ("-Dblas=scipy-openblas", "-Dlapack=scipy-openblas")
+        pc = (pc_dir / "scipy-openblas.pc").read_text()
+        assert re.search(r"^Libs: \S+/libscipy_openblas64_.so -Wl,-rpath,", pc, re.M)
+        assert "version=0.3.31.188.0" in pc
+
+    def test_a_wheel_links_debians_openblas(self):
+        setup_args = pep517._config_settings({"setup-args": "-Dfoo=1"})["setup-args"]
+        assert "-Dblas=openblas64" in setup_args and "-Dlapack=openblas64" in setup_args
+        assert not any("scipy-openblas" in arg for arg in setup_args)
+        assert setup_args[-1] == "-Dfoo=1"

@@ -7,6 +7,10 @@
  * rounding (npymath's npy_quad_to_*): quad -> float32 never passes through a
  * rounded double.  long double converts by value, never as a bit copy, even
  * though both are 16 bytes of kind 'f' on x86-64.
+ *
+ * numpy-quaddtype's QuadPrecDType, a DType of its own loaded from a wheel
+ * built against stock NumPy, gets its casts to and from np.quad the first
+ * time one is asked for (quad_peer_casting_impl, at the end).
  */
 #define NPY_NO_DEPRECATED_API NPY_API_VERSION
 #define _MULTIARRAYMODULE
@@ -290,4 +294,157 @@ quad_initialize_casts(void)
         }
     }
     return 0;
+}
+
+
+/*
+ * np.quad <-> numpy-quaddtype's QuadPrecDType.
+ *
+ * The package cannot know np.quad, and NumPy cannot import the package, so
+ * the pair is recognised by the DType's name when NumPy first looks for the
+ * cast, as it makes the casts of legacy user dtypes lazily.  A QuadPrecDType
+ * descriptor stores, by its `backend`, either the same IEEE binary128 bits
+ * as np.quad (SLEEF's Sleef_quad), which copy both ways and view each other,
+ * or a C long double, which converts as np.quad <-> np.longdouble does.
+ */
+#define QUADDTYPE_PEER_NAME "numpy_quaddtype.QuadPrecDType"
+
+/* numpy_quaddtype's QuadBackendType */
+enum { QUADDTYPE_BACKEND_SLEEF = 0, QUADDTYPE_BACKEND_LONGDOUBLE = 1 };
+
+static int
+is_quaddtype_peer(PyArray_DTypeMeta *dtype)
+{
+    return !NPY_DT_is_legacy(dtype)
+           && strcmp(((PyTypeObject *)dtype)->tp_name, QUADDTYPE_PEER_NAME) == 0;
+}
+
+
+NPY_NO_EXPORT int
+quad_is_peer_cast(PyArray_DTypeMeta *from, PyArray_DTypeMeta *to)
+{
+    return (from == &PyArray_QuadDType && is_quaddtype_peer(to))
+           || (to == &PyArray_QuadDType && is_quaddtype_peer(from));
+}
+
+
+/* The backend of a QuadPrecDType descriptor, or -1 with an exception set. */
+static int
+peer_backend(PyArray_Descr *peer)
+{
+    PyObject *backend = PyObject_GetAttrString((PyObject *)peer, "backend");
+    if (backend == NULL) {
+        return -1;
+    }
+    long value = PyLong_Check(backend) ? PyLong_AsLong(backend) : -1;
+    Py_DECREF(backend);
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    if (peer->elsize != sizeof(npy_quad)
+            || (value != QUADDTYPE_BACKEND_SLEEF
+                && value != QUADDTYPE_BACKEND_LONGDOUBLE)) {
+        PyErr_Format(PyExc_TypeError,
+                "cannot cast between quad and %S: numpy-dive knows the "
+                "16-byte 'sleef' and 'longdouble' backends of "
+                "numpy-quaddtype only", peer);
+        return -1;
+    }
+    return (int)value;
+}
+
+
+static NPY_CASTING
+peer_resolve_descriptors(PyArrayMethodObject *NPY_UNUSED(self),
+                         PyArray_DTypeMeta *const dtypes[2],
+                         PyArray_Descr *const given_descrs[2],
+                         PyArray_Descr *loop_descrs[2],
+                         npy_intp *view_offset)
+{
+    int peer_index = dtypes[0] == &PyArray_QuadDType;
+    /* loop_descrs get new references; on error both are cleared */
+    for (int i = 0; i < 2; i++) {
+        loop_descrs[i] = given_descrs[i] != NULL
+                         ? NPY_DT_CALL_ensure_canonical(given_descrs[i])
+                         : NPY_DT_CALL_default_descr(dtypes[i]);
+        if (loop_descrs[i] == NULL) {
+            goto fail;
+        }
+    }
+    int backend = peer_backend(loop_descrs[peer_index]);
+    if (backend < 0) {
+        goto fail;
+    }
+    if (backend == QUADDTYPE_BACKEND_SLEEF) {
+        *view_offset = 0;
+        return NPY_SAFE_CASTING;
+    }
+    /* a long double holds every value quad rounds to; quad holds every long double */
+    return peer_index == 1 ? NPY_SAME_KIND_CASTING : NPY_SAFE_CASTING;
+
+  fail:
+    Py_CLEAR(loop_descrs[0]);
+    Py_CLEAR(loop_descrs[1]);
+    return _NPY_ERROR_OCCURRED_IN_CAST;
+}
+
+
+static int
+peer_get_loop(PyArrayMethod_Context *context,
+              int NPY_UNUSED(aligned), int NPY_UNUSED(move_references),
+              const npy_intp *NPY_UNUSED(strides),
+              PyArrayMethod_StridedLoop **out_loop,
+              NpyAuxData **out_transferdata,
+              NPY_ARRAYMETHOD_FLAGS *flags)
+{
+    int from_quad = context->descriptors[0]->type_num == NPY_QUAD;
+    int backend = peer_backend(context->descriptors[from_quad]);
+    if (backend < 0) {
+        return -1;
+    }
+    *out_transferdata = NULL;
+    *flags = NPY_METH_NO_FLOATINGPOINT_ERRORS;
+    if (backend == QUADDTYPE_BACKEND_SLEEF) {
+        /* both descriptors are native here: quad_to_quad copies */
+        *out_loop = &quad_to_quad;
+    }
+    else if (from_quad) {
+        /* rounding to long double can overflow or underflow */
+        *out_loop = &quad_to_longdouble;
+        *flags = 0;
+    }
+    else {
+        *out_loop = &longdouble_to_quad;
+    }
+    return 0;
+}
+
+
+NPY_NO_EXPORT PyObject *
+quad_peer_casting_impl(PyArray_DTypeMeta *from, PyArray_DTypeMeta *to)
+{
+    PyArray_DTypeMeta *dtypes[2] = {from, to};
+    PyType_Slot slots[] = {
+        {NPY_METH_resolve_descriptors, &peer_resolve_descriptors},
+        {NPY_METH_get_loop, &peer_get_loop},
+        {0, NULL},
+    };
+    PyArrayMethod_Spec spec = {
+        .name = "quad_quaddtype_cast",
+        .nin = 1,
+        .nout = 1,
+        /* the least safe of the backends; resolve_descriptors says which */
+        .casting = NPY_SAME_KIND_CASTING,
+        .flags = NPY_METH_SUPPORTS_UNALIGNED,
+        .dtypes = dtypes,
+        .slots = slots,
+    };
+    PyBoundArrayMethodObject *bound = PyArrayMethod_FromSpec_int(&spec, 1);
+    if (bound == NULL) {
+        return NULL;
+    }
+    /* the caller stores the unbound method in from's castingimpls */
+    PyObject *method = Py_NewRef((PyObject *)bound->method);
+    Py_DECREF(bound);
+    return method;
 }

@@ -738,9 +738,19 @@ ldexp_promoter(PyObject *NPY_UNUSED(ufunc),
 }
 
 
-/* Quad at input `quad_position` (every input if it is -1), others any. */
+/*
+ * Quad at input `quad_position` (every input if it is -1), `others` (a
+ * DType, or None for any) at the other inputs, any output.
+ *
+ * A library's promoters compete with these: numpy-quaddtype registers
+ * (np.dtype, np.dtype, np.dtype) for + - * / and (np.dtype, PyLongDType,
+ * np.dtype) for ldexp.  With None at the other inputs such a promoter would
+ * match quad + int as well as this one does (worse at quad's position,
+ * better at the other), and NumPy gives up on the tie; with the same DType
+ * there this one is better.
+ */
 static int
-add_promoter(PyObject *ufunc, int quad_position,
+add_promoter(PyObject *ufunc, int quad_position, PyObject *others,
              PyArrayMethod_PromoterFunction *promoter)
 {
     PyUFuncObject *uf = (PyUFuncObject *)ufunc;
@@ -750,8 +760,13 @@ add_promoter(PyObject *ufunc, int quad_position,
         return -1;
     }
     for (int i = 0; i < nargs; i++) {
-        int is_quad = i == quad_position || (quad_position < 0 && i < uf->nin);
-        PyObject *item = is_quad ? (PyObject *)&PyArray_QuadDType : Py_None;
+        PyObject *item = Py_None;
+        if (i == quad_position || (quad_position < 0 && i < uf->nin)) {
+            item = (PyObject *)&PyArray_QuadDType;
+        }
+        else if (i < uf->nin) {
+            item = others;
+        }
         PyTuple_SET_ITEM(dtypes, i, Py_NewRef(item));
     }
     PyObject *capsule = PyCapsule_New(
@@ -772,7 +787,8 @@ add_promoters(PyObject *umath, const char *ufunc_name)
         return -1;
     }
     for (int i = 0; i < ((PyUFuncObject *)ufunc)->nin; i++) {
-        if (add_promoter(ufunc, i, quad_promoter) < 0) {
+        if (add_promoter(ufunc, i, (PyObject *)&PyArrayDescr_Type,
+                         quad_promoter) < 0) {
             return -1;
         }
     }
@@ -860,11 +876,14 @@ init_quad_ufuncs(PyObject *umath)
     PyArray_DTypeMeta *Int = &PyArray_IntDType;
     PyArray_DTypeMeta *ldexp_long[] = {Q, Long, Q}, *ldexp_int[] = {Q, Int, Q};
     PyArray_DTypeMeta *frexp_dtypes[] = {Q, Q, Int};
+    PyObject *ldexp = PyDict_GetItemString(umath, "ldexp");  /* borrowed */
     if (register_loop(umath, "ldexp", 2, 1, ldexp_long, ldexp_loop, NULL, 0,
                       NULL) < 0
             || register_loop(umath, "ldexp", 2, 1, ldexp_int, ldexp_loop,
                              NULL, 0, NULL) < 0
-            || add_promoter(PyDict_GetItemString(umath, "ldexp"), 0,
+            || ldexp == NULL
+            || add_promoter(ldexp, 0, Py_None, ldexp_promoter) < 0
+            || add_promoter(ldexp, 0, (PyObject *)&PyArray_PyLongDType,
                             ldexp_promoter) < 0
             || register_loop(umath, "frexp", 1, 2, frexp_dtypes, frexp_loop,
                              NULL, quiet, NULL) < 0

@@ -72,6 +72,19 @@ NPY_NO_EXPORT int
 quad_initialize_casts(void);
 
 /*
+ * The casts between np.quad and numpy-quaddtype's QuadPrecDType, made the
+ * first time convert_datatype.c's create_casting_impl is asked for one:
+ * quad_is_peer_cast says whether (from, to) is such a pair, and
+ * quad_peer_casting_impl returns a new reference to its ArrayMethod (NULL
+ * with an exception set on error).
+ */
+NPY_NO_EXPORT int
+quad_is_peer_cast(PyArray_DTypeMeta *from, PyArray_DTypeMeta *to);
+
+NPY_NO_EXPORT PyObject *
+quad_peer_casting_impl(PyArray_DTypeMeta *from, PyArray_DTypeMeta *to);
+
+/*
  * quad_convert.c: each returns 0 on success, or -1 with a Python exception
  * set.  Conversions into quad are exact where the value is representable and
  * correctly rounded (half to even) otherwise.
