@@ -14,6 +14,10 @@ commit there with a message that says why, then export.
             keeping its comments
   check     apply the series to fresh copies of the sdist with git am,
             patch -p1 and quilt push -a (CI runs this)
+  leave-out build the series with one feature left out (each of those
+            patches/series names, or the ones given): the rest applies,
+            builds (-O0, in build/leave-out/FEATURE/) and imports, without
+            that feature and with every other (CI runs this)
   upstream  write one fix as a commit for NumPy's own repository: applied
             alone to the sdist, "BUG: subject" and the description, no DEP-3
             fields (-o FILE, or stdout); refused for the fork's features
@@ -32,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dive import patches, tree  # noqa: E402
+from dive import leave_out, patches, tree  # noqa: E402
 from dive.errors import EXIT_OK, exit_status_help, guarded  # noqa: E402
 
 
@@ -52,6 +56,12 @@ def cmd_check(args):
     tools = patches.check()
     count = len(tree.read_series())
     print(f"series OK: {count} patches apply cleanly with {', '.join(tools)}")
+
+
+def cmd_leave_out(args):
+    features = args.features or leave_out.series_needs()[0]
+    for feature in features:
+        print(leave_out.check_without(feature, jobs=args.jobs, show_log=args.show_build_log))
 
 
 def cmd_upstream(args):
@@ -76,6 +86,15 @@ def main(argv=None):
         func=cmd_export)
     sub.add_parser("check", help="check the series applies to a fresh sdist").set_defaults(
         func=cmd_check)
+    leave = sub.add_parser(
+        "leave-out", help="build the series with each feature left out in turn")
+    leave.add_argument("features", nargs="*", metavar="FEATURE",
+                       help="the features to leave out, one at a time (default: every "
+                            "`feature NAME:` of patches/series)")
+    leave.add_argument("-j", "--jobs", type=int, help="parallel compile jobs (ninja's -j)")
+    leave.add_argument("--show-build-log", action="store_true",
+                       help="stream meson's output instead of writing build/leave-out/*.log")
+    leave.set_defaults(func=cmd_leave_out)
     upstream_cmd = sub.add_parser(
         "upstream", help="write one fix as a commit for NumPy's repository")
     upstream_cmd.add_argument("patch", help="its file name in patches/, e.g. "

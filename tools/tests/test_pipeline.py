@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import make_sdist
 
-from dive import blas, patches, pep517, profiles, tree, upstream
+from dive import blas, leave_out, patches, pep517, profiles, tree, upstream
 from dive.errors import CheckFailed, DiveError
 from dive.gitutil import git, git_out
 
@@ -343,3 +343,47 @@ class TestBlas:
         assert "-Dblas=openblas64" in setup_args and "-Dlapack=openblas64" in setup_args
         assert not any("scipy-openblas" in arg for arg in setup_args)
         assert setup_args[-1] == "-Dfoo=1"
+
+
+class TestLeaveOut:
+    SERIES = """\
+# header
+0001-Fix-a.patch
+# feature one: the first
+0002-one.patch
+# more of one
+0003-one-more.patch
+# feature two: the second
+0004-two.patch
+# needs one two: where they meet
+0005-both.patch
+"""
+
+    def test_features_and_what_each_patch_needs(self, tmp_path):
+        series = tmp_path / "series"
+        series.write_text(self.SERIES)
+        features, needs = leave_out.series_needs(series)
+        assert features == ["one", "two"]
+        assert needs == {"0001-Fix-a.patch": set(), "0002-one.patch": {"one"},
+                         "0003-one-more.patch": {"one"}, "0004-two.patch": {"two"},
+                         "0005-both.patch": {"one", "two"}}
+        assert leave_out.series_without("one", series) == ["0001-Fix-a.patch",
+                                                           "0004-two.patch"]
+        assert leave_out.series_without("two", series) == [
+            "0001-Fix-a.patch", "0002-one.patch", "0003-one-more.patch"]
+        with pytest.raises(DiveError, match="no feature 'three' in series; its features: "
+                                            "one, two"):
+            leave_out.series_without("three", series)
+
+    def test_needs_must_name_a_feature(self, tmp_path):
+        series = tmp_path / "series"
+        series.write_text(self.SERIES.replace("# needs one two", "# needs one tow"))
+        with pytest.raises(DiveError, match="`needs` names tow, which no `feature NAME:`"):
+            leave_out.series_needs(series)
+
+    def test_the_forks_features_each_have_a_probe(self):
+        features, needs = leave_out.series_needs()
+        assert features == ["identity", "kurtosis", "quad"]
+        assert set(leave_out.PROBES) == set(features)
+        bridge = [name for name, wanted in needs.items() if wanted == {"kurtosis", "quad"}]
+        assert len(bridge) == 1 and "kurtosis-of-np.quad" in bridge[0]

@@ -129,24 +129,28 @@ KURTOSIS_DECLARE_LOOP(kurtosis_fused_LONGDOUBLE)
 #undef KURTOSIS_DECLARE_LOOP
 
 /*
- * np.quad's passes, in quad arithmetic (kurtosis_quad.c), and the steps
- * between and after them (see kurtosis_prepare and kurtosis_finish in
- * kurtosis.c.src); `result` holds npy_quad values.
+ * A compute type wider than long double that another feature adds, with its
+ * two passes and the steps between and after them (see kurtosis_prepare and
+ * kurtosis_finish in kurtosis.c.src; `result` holds values of the type).
+ * np.quad's is in kurtosis_quad.c, which the patch that joins kurtosis and
+ * np.quad builds; a build without np.quad has none.
+ */
+typedef struct {
+    int type_num;
+    kurtosis_loop *pass1;
+    kurtosis_loop *pass2;
+    void (*prepare)(char **acc, npy_intp size, const npy_intp *counts,
+                    npy_intp count_all, int bias, char *status);
+    void (*finish)(char **acc, npy_intp size, const npy_intp *counts,
+                   npy_intp count_all, const char *status, int fisher,
+                   int bias, char *result);
+} kurtosis_wide_type;
+
+/*
+ * Makes `wide` (static storage) the compute type of its own data and of
+ * dtype=, and the one that holds every 64-bit integer.
  */
 NPY_NO_EXPORT void
-kurtosis_pass1_QUAD(char **data, const npy_intp *strides, npy_intp count,
-                    int masked, npy_intp outer_n, const npy_intp *outer_strides,
-                    NPY_cast_info *cast);
-NPY_NO_EXPORT void
-kurtosis_pass2_QUAD(char **data, const npy_intp *strides, npy_intp count,
-                    int masked, npy_intp outer_n, const npy_intp *outer_strides,
-                    NPY_cast_info *cast);
-NPY_NO_EXPORT void
-kurtosis_prepare_QUAD(char **acc, npy_intp size, const npy_intp *counts,
-                      npy_intp count_all, int bias, char *status);
-NPY_NO_EXPORT void
-kurtosis_finish_QUAD(char **acc, npy_intp size, const npy_intp *counts,
-                     npy_intp count_all, const char *status, int fisher,
-                     int bias, char *result);
+kurtosis_register_wide_type(const kurtosis_wide_type *wide);
 
 #endif  /* NUMPY_CORE_SRC_MULTIARRAY_KURTOSIS_LOOPS_H_ */

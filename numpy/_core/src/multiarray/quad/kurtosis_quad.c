@@ -7,6 +7,9 @@
  *
  * Sums along the iterator's inner axis are pairwise, as np.sum's: the
  * rounding error grows as O(log n) ulps of the sum.
+ *
+ * The patch that joins kurtosis and np.quad builds this file and calls
+ * kurtosis_register_quad at import; each feature builds without the other.
  */
 #define NPY_NO_DEPRECATED_API NPY_API_VERSION
 #define _MULTIARRAYMODULE
@@ -17,6 +20,7 @@
 #include "numpy/arrayobject.h"
 #include "numpy/npy_quad.h"
 
+#include "kurtosis.h"
 #include "kurtosis_loops.h"
 #include "quadtype.h"
 
@@ -171,19 +175,19 @@ for_each_row(void (*row_loop)(char **, const npy_intp *, npy_intp, int),
     }
 }
 
-NPY_NO_EXPORT void
-kurtosis_pass1_QUAD(char **data, const npy_intp *strides, npy_intp count,
-                    int masked, npy_intp outer_n, const npy_intp *outer_strides,
-                    NPY_cast_info *NPY_UNUSED(cast))
+static void
+quad_pass1(char **data, const npy_intp *strides, npy_intp count, int masked,
+           npy_intp outer_n, const npy_intp *outer_strides,
+           NPY_cast_info *NPY_UNUSED(cast))
 {
     for_each_row(pass1_row, data, strides, count, masked, outer_n,
                  outer_strides, KURTOSIS_P1_NACC);
 }
 
-NPY_NO_EXPORT void
-kurtosis_pass2_QUAD(char **data, const npy_intp *strides, npy_intp count,
-                    int masked, npy_intp outer_n, const npy_intp *outer_strides,
-                    NPY_cast_info *NPY_UNUSED(cast))
+static void
+quad_pass2(char **data, const npy_intp *strides, npy_intp count, int masked,
+           npy_intp outer_n, const npy_intp *outer_strides,
+           NPY_cast_info *NPY_UNUSED(cast))
 {
     for_each_row(pass2_row, data, strides, count, masked, outer_n,
                  outer_strides, KURTOSIS_P2_NACC);
@@ -199,9 +203,9 @@ spread_scale(npy_quad spread)
     return npy_quad_ldexp(npy_quad_from_int64(1), -exponent);
 }
 
-NPY_NO_EXPORT void
-kurtosis_prepare_QUAD(char **acc, npy_intp size, const npy_intp *counts,
-                      npy_intp count_all, int bias, char *status)
+static void
+quad_prepare(char **acc, npy_intp size, const npy_intp *counts,
+             npy_intp count_all, int bias, char *status)
 {
     npy_quad half = npy_quad_ldexp(npy_quad_from_int64(1), -1);
     for (npy_intp i = 0; i < size; i++) {
@@ -235,10 +239,10 @@ kurtosis_prepare_QUAD(char **acc, npy_intp size, const npy_intp *counts,
     }
 }
 
-NPY_NO_EXPORT void
-kurtosis_finish_QUAD(char **acc, npy_intp size, const npy_intp *counts,
-                     npy_intp count_all, const char *status, int fisher,
-                     int bias, char *result)
+static void
+quad_finish(char **acc, npy_intp size, const npy_intp *counts,
+            npy_intp count_all, const char *status, int fisher, int bias,
+            char *result)
 {
     npy_quad three = npy_quad_from_int64(3);
     for (npy_intp i = 0; i < size; i++) {
@@ -277,4 +281,19 @@ kurtosis_finish_QUAD(char **acc, npy_intp size, const npy_intp *counts,
         }
         quad_store(result + offset, fisher ? g2 : npy_quad_add(g2, three));
     }
+}
+
+
+static const kurtosis_wide_type quad_kurtosis = {
+    .type_num = NPY_QUAD,
+    .pass1 = quad_pass1,
+    .pass2 = quad_pass2,
+    .prepare = quad_prepare,
+    .finish = quad_finish,
+};
+
+NPY_NO_EXPORT void
+kurtosis_register_quad(void)
+{
+    kurtosis_register_wide_type(&quad_kurtosis);
 }
