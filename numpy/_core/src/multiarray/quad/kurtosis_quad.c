@@ -176,18 +176,18 @@ for_each_row(void (*row_loop)(char **, const npy_intp *, npy_intp, int),
 }
 
 static void
-quad_pass1(char **data, const npy_intp *strides, npy_intp count, int masked,
-           npy_intp outer_n, const npy_intp *outer_strides,
-           NPY_cast_info *NPY_UNUSED(cast))
+kurtosis_pass1_quad(char **data, const npy_intp *strides, npy_intp count,
+                    int masked, npy_intp outer_n, const npy_intp *outer_strides,
+                    NPY_cast_info *NPY_UNUSED(cast))
 {
     for_each_row(pass1_row, data, strides, count, masked, outer_n,
                  outer_strides, KURTOSIS_P1_NACC);
 }
 
 static void
-quad_pass2(char **data, const npy_intp *strides, npy_intp count, int masked,
-           npy_intp outer_n, const npy_intp *outer_strides,
-           NPY_cast_info *NPY_UNUSED(cast))
+kurtosis_pass2_quad(char **data, const npy_intp *strides, npy_intp count,
+                    int masked, npy_intp outer_n, const npy_intp *outer_strides,
+                    NPY_cast_info *NPY_UNUSED(cast))
 {
     for_each_row(pass2_row, data, strides, count, masked, outer_n,
                  outer_strides, KURTOSIS_P2_NACC);
@@ -204,8 +204,8 @@ spread_scale(npy_quad spread)
 }
 
 static void
-quad_prepare(char **acc, npy_intp size, const npy_intp *counts,
-             npy_intp count_all, int bias, char *status)
+kurtosis_prepare_quad(char **acc, npy_intp size, const npy_intp *counts,
+                      npy_intp count_all, int bias, char *status)
 {
     npy_quad half = npy_quad_ldexp(npy_quad_from_int64(1), -1);
     for (npy_intp i = 0; i < size; i++) {
@@ -240,9 +240,9 @@ quad_prepare(char **acc, npy_intp size, const npy_intp *counts,
 }
 
 static void
-quad_finish(char **acc, npy_intp size, const npy_intp *counts,
-            npy_intp count_all, const char *status, int fisher, int bias,
-            char *result)
+kurtosis_finish_quad(char **acc, npy_intp size, const npy_intp *counts,
+                     npy_intp count_all, const char *status, int fisher,
+                     int bias, char *result)
 {
     npy_quad three = npy_quad_from_int64(3);
     for (npy_intp i = 0; i < size; i++) {
@@ -286,10 +286,10 @@ quad_finish(char **acc, npy_intp size, const npy_intp *counts,
 
 static const kurtosis_wide_type quad_kurtosis = {
     .type_num = NPY_QUAD,
-    .pass1 = quad_pass1,
-    .pass2 = quad_pass2,
-    .prepare = quad_prepare,
-    .finish = quad_finish,
+    .pass1 = kurtosis_pass1_quad,
+    .pass2 = kurtosis_pass2_quad,
+    .prepare = kurtosis_prepare_quad,
+    .finish = kurtosis_finish_quad,
 };
 
 NPY_NO_EXPORT void

@@ -1,0 +1,92 @@
+"""np.linalg.solve on np.quad against python-flint's arb_mat.solve and
+mpmath's lu_solve at 113 bits, and float64 LAPACK for scale, as ratios.
+
+    python3 runtests.py --python benchmarks/quad_linalg_ratios.py --peer-python PATH
+
+PATH is a Python with python-flint and mpmath (a venv beside the fork:
+`python3 -m venv /tmp/peer && /tmp/peer/bin/pip install python-flint mpmath`).
+The same random matrices go to it as exact ratios; each solver is timed
+in turn, best of ROUNDS, in ns per multiply-add of the LU factorisation
+(n**3 / 3). mpmath runs at the smallest order only (it takes seconds at
+n = 200). The issue's target: a ratio below 1 against arb_mat.solve at
+n = 200.
+"""
+import argparse
+import json
+import subprocess
+import timeit
+
+import numpy as np
+
+ORDERS = (60, 200)
+ROUNDS = 3
+PEER = r"""
+import json, sys, timeit
+import flint, mpmath
+flint.ctx.prec = 113
+mpmath.mp.prec = 113
+cases = json.loads(sys.stdin.read())
+times = {}
+for case in cases:
+    n, rounds = case["n"], case["rounds"]
+    ratio = lambda text: flint.fmpq(*map(int, text.split("/")))
+    a = flint.arb_mat([[flint.arb(ratio(x)) for x in row] for row in case["a"]])
+    b = flint.arb_mat([[flint.arb(ratio(x))] for x in case["b"]])
+    times[f"flint {n}"] = min(timeit.repeat(lambda: a.solve(b), number=1, repeat=rounds))
+    if case["mpmath"]:
+        fraction = lambda text: mpmath.mpf(int(text.split("/")[0])) / int(text.split("/")[1])
+        am = mpmath.matrix([[fraction(x) for x in row] for row in case["a"]])
+        bm = mpmath.matrix([fraction(x) for x in case["b"]])
+        times[f"mpmath {n}"] = min(timeit.repeat(lambda: mpmath.lu_solve(am, bm),
+                                                 number=1, repeat=rounds))
+print(json.dumps(times))
+"""
+
+
+def as_ratio(value):
+    numerator, denominator = value.as_integer_ratio()
+    return f"{numerator}/{denominator}"
+
+
+def system(n, seed):
+    rng = np.random.default_rng(seed)
+    a = np.quad(1) * rng.standard_normal((n, n)) + np.quad(2.0**-60) * rng.standard_normal((n, n))
+    b = np.quad(1) * rng.standard_normal(n)
+    return a, b
+
+
+def best(function, rounds=ROUNDS):
+    return min(timeit.repeat(function, number=1, repeat=rounds))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--peer-python", required=True,
+                        help="a Python with python-flint and mpmath")
+    args = parser.parse_args(argv)
+    systems = {n: system(n, n) for n in ORDERS}
+    cases = [{"n": n, "rounds": ROUNDS, "mpmath": n == ORDERS[0],
+              "a": [[as_ratio(x) for x in row] for row in a], "b": [as_ratio(x) for x in b]}
+             for n, (a, b) in systems.items()]
+    peer = subprocess.run([args.peer_python, "-c", PEER], input=json.dumps(cases),
+                          capture_output=True, text=True, check=True)
+    peer_times = json.loads(peer.stdout)
+    print(f"numpy {np.__version__}; best of {ROUNDS}; ns per multiply-add (n**3/3)")
+    print(f"{'n':>4} {'fork':>8} {'float64':>8} {'arb_mat':>8} {'mpmath':>8} "
+          f"{'fork/arb':>9} {'fork/mpmath':>12}")
+    for n, (a, b) in systems.items():
+        scale = 1e9 / (n**3 / 3)
+        fork = best(lambda: np.linalg.solve(a, b)) * scale
+        float64 = best(lambda: np.linalg.solve(a.astype(np.float64), b.astype(np.float64)),
+                       rounds=20) * scale
+        arb = peer_times[f"flint {n}"] * scale
+        mp = peer_times.get(f"mpmath {n}")
+        mp_text = f"{mp * scale:8.1f}" if mp else f"{'-':>8}"
+        ratio_mp = f"{fork / (mp * scale):12.4f}" if mp else f"{'-':>12}"
+        print(f"{n:>4} {fork:8.1f} {float64:8.2f} {arb:8.1f} {mp_text} {fork / arb:9.2f} "
+              f"{ratio_mp}")
+
+
+if __name__ == "__main__":
+    main()

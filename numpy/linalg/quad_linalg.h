@@ -1,0 +1,23 @@
+#ifndef NUMPY_LINALG_QUAD_LINALG_H_
+#define NUMPY_LINALG_QUAD_LINALG_H_
+
+#include <Python.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Adds np.quad loops to the gufuncs of numpy.linalg._umath_linalg (found in
+ * the module's dict `d`): solve, solve1, inv, det and slogdet, computed in
+ * quad arithmetic by quad_linalg.c, LAPACK-free.  0 on success, -1 with an
+ * exception set.
+ */
+int
+quad_linalg_add_loops(PyObject *d);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  /* NUMPY_LINALG_QUAD_LINALG_H_ */

@@ -1,0 +1,268 @@
+"""np.linalg on np.quad: solve, inv, det and slogdet computed in quad.
+
+Every result is checked against exact rational arithmetic (fractions): the
+systems are rounded to quad first, and the exact solution of the rounded
+system is the reference, so the bounds measure the quad loops alone.
+"""
+import math
+from decimal import Decimal, localcontext
+from fractions import Fraction
+
+import pytest
+
+import numpy as np
+from numpy.linalg import LinAlgError
+
+EPS = Fraction(1, 2**112)
+
+
+def exact(a):
+    """A quad array's values as nested lists of Fractions."""
+    if a.ndim == 0:
+        return Fraction(*a.item().as_integer_ratio())
+    return [exact(row) for row in a]
+
+
+def exact_solve(a, b):
+    """The exact solution of a x = b (lists of Fractions; b a list of
+    columns' rows), by Gaussian elimination."""
+    n = len(a)
+    m = [list(a[i]) + list(b[i]) for i in range(n)]
+    for k in range(n):
+        pivot = next(i for i in range(k, n) if m[i][k] != 0)
+        m[k], m[pivot] = m[pivot], m[k]
+        for i in range(n):
+            if i != k and m[i][k] != 0:
+                factor = m[i][k] / m[k][k]
+                m[i] = [x - factor * y for x, y in zip(m[i], m[k])]
+    return [[x / m[i][i] for x in m[i][n:]] for i in range(n)]
+
+
+def exact_det(a):
+    n = len(a)
+    m = [list(row) for row in a]
+    det = Fraction(1)
+    for k in range(n):
+        pivot = next((i for i in range(k, n) if m[i][k] != 0), None)
+        if pivot is None:
+            return Fraction(0)
+        if pivot != k:
+            m[k], m[pivot] = m[pivot], m[k]
+            det = -det
+        det *= m[k][k]
+        for i in range(k + 1, n):
+            factor = m[i][k] / m[k][k]
+            m[i] = [x - factor * y for x, y in zip(m[i], m[k])]
+    return det
+
+
+def norm_inf(rows):
+    return max(sum(abs(x) for x in row) for row in rows)
+
+
+def identity(n):
+    return [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+
+
+def condition(a):
+    """The infinity-norm condition number, exactly."""
+    return norm_inf(a) * norm_inf(exact_solve(a, identity(len(a))))
+
+
+def random_quad(rng, shape):
+    """Normal values with all 113 significand bits used."""
+    return (np.quad(1) * rng.standard_normal(shape)
+            + np.quad(2.0**-60) * rng.standard_normal(shape))
+
+
+def relative_error(computed, reference):
+    difference = [[x - y for x, y in zip(r, s)] for r, s in zip(computed, reference)]
+    return norm_inf(difference) / norm_inf(reference)
+
+
+class TestSolve:
+    @pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 13])
+    def test_backward_error_of_quad_precision(self, n):
+        rng = np.random.default_rng(n)
+        a, b = random_quad(rng, (n, n)), random_quad(rng, (n, 3))
+        x = np.linalg.solve(a, b)
+        assert x.dtype == np.quad and x.shape == (n, 3)
+        A, B, X = exact(a), exact(b), exact(x)
+        residual = [[B[i][j] - sum(A[i][k] * X[k][j] for k in range(n))
+                     for j in range(3)] for i in range(n)]
+        backward = norm_inf(residual) / (norm_inf(A) * norm_inf(X) + norm_inf(B))
+        assert backward <= n * EPS
+
+    @pytest.mark.parametrize("n", [4, 12, 16, 20])
+    def test_hilbert_matrices_to_the_error_their_condition_predicts(self, n):
+        hilbert = [[Fraction(1, i + j + 1) for j in range(n)] for i in range(n)]
+        a = np.array([[np.quad(x) for x in row] for row in hilbert], dtype=np.quad)
+        b = a @ np.ones(n, dtype=np.quad)
+        A, B = exact(a), [[x] for x in exact(b)]
+        reference = exact_solve(A, B)
+        x = np.linalg.solve(a, b)
+        error = relative_error([[v] for v in exact(x)], reference)
+        assert error <= n * condition(A) * EPS
+        # quad keeps digits where float64 has none left (cond(H_12) ~ 1.6e16)
+        if n >= 12:
+            wrong = np.linalg.solve(a.astype(np.float64), b.astype(np.float64))
+            assert np.abs(wrong - 1).max() > 1e-3
+            assert error < Fraction(1, 1000)
+
+    def test_one_right_hand_side_and_stacks(self):
+        rng = np.random.default_rng(1)
+        a, b = random_quad(rng, (4, 3, 3)), random_quad(rng, (4, 3, 1))
+        x = np.linalg.solve(a, b)
+        assert x.shape == (4, 3, 1) and x.dtype == np.quad
+        for k in range(4):
+            assert x[k, :, 0].tobytes() == np.linalg.solve(a[k], b[k, :, 0]).tobytes()
+        # one vector b (M,) for the whole stack
+        xs = np.linalg.solve(a, b[0, :, 0])
+        assert xs.shape == (4, 3)
+        assert xs[2].tobytes() == np.linalg.solve(a[2], b[0, :, 0]).tobytes()
+
+    def test_strided_and_byte_swapped_operands(self):
+        rng = np.random.default_rng(2)
+        a, b = random_quad(rng, (5, 5)), random_quad(rng, (5,))
+        expected = np.linalg.solve(a, b).tobytes()
+        assert np.linalg.solve(a.T.copy().T, b).tobytes() == expected
+        assert np.linalg.solve(np.asfortranarray(a), b).tobytes() == expected
+        swapped = a.astype(a.dtype.newbyteorder())
+        assert np.linalg.solve(swapped, b).tobytes() == expected
+        wide = np.zeros((5, 10), dtype=np.quad)
+        wide[:, ::2] = a
+        assert np.linalg.solve(wide[:, ::2], b).tobytes() == expected
+
+    def test_other_operands_are_computed_in_quad(self):
+        a = np.array([[3, 1], [1, 2]])
+        x = np.linalg.solve(a.astype(np.quad), [1, 0])
+        assert x.dtype == np.quad
+        assert relative_error([[v] for v in exact(x)],
+                              [[Fraction(2, 5)], [Fraction(-1, 5)]]) <= 2 * EPS
+        assert np.linalg.solve(a, np.array([1, 0], dtype=np.quad)).dtype == np.quad
+        assert np.linalg.solve(a.astype(np.float32), x).dtype == np.quad
+
+    def test_singular_matrix_raises(self):
+        a = np.array([[1, 2], [2, 4]], dtype=np.quad)
+        with pytest.raises(LinAlgError, match="Singular matrix"):
+            np.linalg.solve(a, np.ones(2, dtype=np.quad))
+        with pytest.raises(LinAlgError, match="Singular matrix"):
+            np.linalg.inv(np.stack([np.eye(2, dtype=np.quad), a]))
+
+    def test_no_floating_point_warnings_of_its_own(self):
+        # the multiplier 1e-4935 / 10 underflows; det is not computed under
+        # np.linalg's own errstate, so a flag left raised would show here
+        a = np.array([["1e-4935", "1"], ["10", "1"]], dtype=np.quad)
+        with np.errstate(all="raise"):
+            assert abs(np.linalg.det(a) + 10) < np.quad("1e-30")
+
+
+class TestInverse:
+    @pytest.mark.parametrize("n", [1, 2, 6, 11])
+    def test_inverse_to_the_error_the_condition_predicts(self, n):
+        rng = np.random.default_rng(10 + n)
+        a = random_quad(rng, (n, n))
+        inverse = np.linalg.inv(a)
+        assert inverse.dtype == np.quad
+        A = exact(a)
+        reference = exact_solve(A, identity(n))
+        assert relative_error(exact(inverse), reference) <= n * condition(A) * EPS
+
+    def test_stack_and_empty(self):
+        rng = np.random.default_rng(3)
+        a = random_quad(rng, (2, 3, 4, 4))
+        inverse = np.linalg.inv(a)
+        assert inverse.shape == a.shape
+        assert inverse[1, 2].tobytes() == np.linalg.inv(a[1, 2]).tobytes()
+        assert np.linalg.inv(np.zeros((3, 0, 0), dtype=np.quad)).shape == (3, 0, 0)
+
+    def test_tensorinv_and_matrix_power_go_through_it(self):
+        a = np.array([[2, 1], [1, 1]], dtype=np.quad)
+        assert np.linalg.matrix_power(a, -2).dtype == np.quad
+        assert exact(np.linalg.matrix_power(a, -1)) == [[1, -1], [-1, 2]]
+        assert np.linalg.tensorinv(a.reshape(2, 2), ind=1).dtype == np.quad
+
+
+class TestDeterminant:
+    @pytest.mark.parametrize("n", [1, 2, 3, 7, 12])
+    def test_det_and_slogdet_to_the_error_the_condition_predicts(self, n):
+        rng = np.random.default_rng(20 + n)
+        a = random_quad(rng, (n, n))
+        A = exact(a)
+        reference = exact_det(A)
+        bound = n * condition(A) * EPS
+        det = exact(np.linalg.det(a))
+        assert abs(det - reference) <= bound * abs(reference)
+        sign, logdet = np.linalg.slogdet(a)
+        assert sign.dtype == logdet.dtype == np.quad
+        assert exact(sign) == (1 if reference > 0 else -1)
+        with localcontext() as context:
+            context.prec = 60
+            log_reference = (Decimal(abs(reference.numerator)).ln()
+                             - Decimal(reference.denominator).ln())
+        assert abs(Decimal(str(logdet)) - log_reference) <= Decimal(float(bound)) + \
+            Decimal(2) ** -100 * abs(log_reference)
+
+    def test_integer_determinants(self):
+        a = np.array([[2, -3, 1], [2, 0, -1], [1, 4, 5]])
+        assert abs(np.linalg.det(a.astype(np.quad)) - 49) < np.quad("1e-30")
+        assert np.linalg.det(np.eye(5, dtype=np.quad)[::-1]) == 1
+
+    def test_beyond_the_range_of_float64_and_of_each_step(self):
+        # det 1e4000 (float64 overflows); the product 1e3000 * 1e3000 alone
+        # would overflow quad before the 1e-2000 comes in
+        a = np.diag(np.array(["1e3000", "1e3000", "1e-2000"], dtype=np.quad))
+        det = np.linalg.det(a)
+        assert abs(det / np.quad("1e4000") - 1) < np.quad("1e-32")
+        sign, logdet = np.linalg.slogdet(a)
+        assert sign == 1
+        assert abs(logdet - 4000 * np.log(np.quad(10))) < np.quad("1e-28")
+        # float64 holds neither 1e3000 nor 1e-2000: a singular matrix to it
+        with np.errstate(over="ignore", under="ignore"):
+            assert np.linalg.det(a.astype(np.float64)) == 0
+
+    def test_singular_and_empty(self):
+        a = np.array([[1, 2], [2, 4]], dtype=np.quad)
+        assert np.linalg.det(a) == 0
+        sign, logdet = np.linalg.slogdet(a)
+        assert sign == 0 and logdet == -np.inf and logdet.dtype == np.quad
+        assert np.linalg.det(np.zeros((0, 0), dtype=np.quad)) == 1
+        assert np.linalg.slogdet(np.zeros((0, 0), dtype=np.quad)) == (1, 0)
+
+    def test_stacks(self):
+        rng = np.random.default_rng(4)
+        a = random_quad(rng, (3, 2, 4, 4))
+        det = np.linalg.det(a)
+        assert det.shape == (3, 2) and det.dtype == np.quad
+        assert det[2, 1] == np.linalg.det(a[2, 1])
+
+
+class TestRefusals:
+    """What has no quad loop yet raises; nothing falls back to float64."""
+
+    def test_complex_with_quad(self):
+        with pytest.raises(TypeError, match="cannot mix quad with complex128: numpy-dive "
+                                            "has no complex quad"):
+            np.linalg.solve(np.eye(2, dtype=np.quad), np.ones(2, dtype=complex))
+
+    @pytest.mark.parametrize("function", [np.linalg.eig, np.linalg.eigvals])
+    def test_general_eigenvalues(self, function):
+        with pytest.raises(TypeError, match="may be complex, and numpy-dive has no "
+                                            "complex quad"):
+            function(np.eye(2, dtype=np.quad))
+
+    @pytest.mark.parametrize("function", [np.linalg.cholesky, np.linalg.svd,
+                                          np.linalg.eigh, np.linalg.qr])
+    def test_not_yet_in_quad(self, function):
+        with pytest.raises(TypeError, match="signature"):
+            function(np.eye(2, dtype=np.quad))
+
+    def test_object_arrays(self):
+        with pytest.raises(TypeError, match="array type object is unsupported"):
+            np.linalg.solve(np.eye(2, dtype=np.quad), np.ones(2, dtype=object))
+
+
+def test_float64_unchanged():
+    a = np.array([[3.0, 1.0], [1.0, 2.0]])
+    assert np.linalg.solve(a, [9.0, 8.0]).dtype == np.float64
+    assert math.isclose(np.linalg.det(a), 5.0)
