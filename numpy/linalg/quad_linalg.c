@@ -8,13 +8,16 @@
  * update one fused multiply-add, so that an entry is rounded once per step.
  * solve and inv then substitute back; det and slogdet take the product of
  * U's diagonal, kept as a mantissa and a power of two so that it overflows
- * only if the determinant does.
+ * only if the determinant does.  cholesky factors A = L L^T from one
+ * triangle, as LAPACK's potrf does, and the QR loops leave A = Q R in
+ * geqrf's form (R above, Householder vectors below, their scalars apart)
+ * and form Q from it as orgqr does.
  *
  * As the LAPACK loops do, a loop clears the floating-point flags its own
  * arithmetic raises and raises invalid for a singular matrix (a zero pivot,
- * getrf's info > 0) after filling solve's or inv's output with NaN:
- * np.linalg turns that flag into LinAlgError("Singular matrix").  The loops
- * run without the GIL.
+ * getrf's info > 0), or one that is not positive definite for cholesky,
+ * after filling the output with NaN: np.linalg turns that flag into
+ * LinAlgError.  The loops run without the GIL.
  */
 #define NPY_TARGET_VERSION NPY_2_1_API_VERSION
 #define NPY_NO_DEPRECATED_API NPY_API_VERSION
@@ -205,7 +208,7 @@ scratch(npy_intp count)
 
 /*
  * Keeps the caller's invalid flag, drops what this loop's arithmetic raised,
- * and raises invalid if a matrix was singular.
+ * and raises invalid if a matrix had no factorisation.
  */
 static void
 report(int invalid_before, int singular)
@@ -367,6 +370,237 @@ slogdet_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
 }
 
 
+/*
+ * L with A = L L^T in place in the row-major n x n `a`, from its lower
+ * triangle (L's entries below the diagonal, zeros above); 0 if A is not
+ * positive definite (a pivot not above zero, or NaN).
+ */
+static int
+cholesky_factor(npy_quad *a, npy_intp n)
+{
+    npy_quad zero = npy_quad_from_int64(0);
+    for (npy_intp j = 0; j < n; j++) {
+        npy_quad *row_j = a + j * n;
+        npy_quad pivot = row_j[j];
+        for (npy_intp k = 0; k < j; k++) {
+            pivot = npy_quad_fma(npy_quad_negative(row_j[k]), row_j[k], pivot);
+        }
+        if (!npy_quad_gt(pivot, zero)) {
+            return 0;
+        }
+        row_j[j] = npy_quad_sqrt(pivot);
+        for (npy_intp i = j + 1; i < n; i++) {
+            npy_quad *row_i = a + i * n;
+            npy_quad sum = row_i[j];
+            for (npy_intp k = 0; k < j; k++) {
+                sum = npy_quad_fma(npy_quad_negative(row_i[k]), row_j[k], sum);
+            }
+            row_i[j] = npy_quad_div(sum, row_j[j]);
+        }
+        for (npy_intp k = j + 1; k < n; k++) {
+            row_j[k] = zero;
+        }
+    }
+    return 1;
+}
+
+/*
+ * cholesky_lo and cholesky_up: (m,m)->(m,m).  The upper factor U = L^T of
+ * A's upper triangle is L of the transpose's lower one: read and written
+ * with the row and column strides swapped.
+ */
+static int
+cholesky_stack(char *const data[], npy_intp const dimensions[],
+               npy_intp const steps[], int upper)
+{
+    npy_intp count = dimensions[0], m = dimensions[1];
+    strided_matrix a_at = {NULL, steps[upper ? 3 : 2], steps[upper ? 2 : 3]};
+    strided_matrix l_at = {NULL, steps[upper ? 5 : 4], steps[upper ? 4 : 5]};
+    npy_quad *a = scratch(m * m);
+    if (a == NULL) {
+        return -1;
+    }
+    int invalid = invalid_so_far(), failed = 0;
+    for (npy_intp s = 0; s < count; s++) {
+        a_at.data = data[0] + s * steps[0];
+        l_at.data = data[1] + s * steps[1];
+        gather(a, a_at, m, m);
+        if (!cholesky_factor(a, m)) {
+            fill(l_at, npy_quad_nan(), m, m);
+            failed = 1;
+            continue;
+        }
+        scatter(l_at, a, m, m);
+    }
+    PyMem_RawFree(a);
+    report(invalid, failed);
+    return 0;
+}
+
+static int
+cholesky_lo_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+                 npy_intp const dimensions[], npy_intp const steps[],
+                 NpyAuxData *NPY_UNUSED(auxdata))
+{
+    return cholesky_stack(data, dimensions, steps, 0);
+}
+
+static int
+cholesky_up_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+                 npy_intp const dimensions[], npy_intp const steps[],
+                 NpyAuxData *NPY_UNUSED(auxdata))
+{
+    return cholesky_stack(data, dimensions, steps, 1);
+}
+
+
+/*
+ * c = H_k c for the rows k..m-1 of the row-major m x nc `c`, its columns
+ * from `first` on: H_k = I - tau v v^T, v = (1, a[k+1][k], ..., a[m-1][k])
+ * (column k of the row-major m x n `a`, below the diagonal).  `c` may be
+ * `a` itself when first > k.
+ */
+static void
+apply_reflector(const npy_quad *a, npy_intp n, npy_intp k, npy_quad tau,
+                npy_quad *c, npy_intp nc, npy_intp first, npy_intp m)
+{
+    if (npy_quad_iszero(tau)) {
+        return;
+    }
+    for (npy_intp j = first; j < nc; j++) {
+        npy_quad w = c[k * nc + j];
+        for (npy_intp i = k + 1; i < m; i++) {
+            w = npy_quad_fma(a[i * n + k], c[i * nc + j], w);
+        }
+        w = npy_quad_negative(npy_quad_mul(tau, w));
+        c[k * nc + j] = npy_quad_add(c[k * nc + j], w);
+        for (npy_intp i = k + 1; i < m; i++) {
+            c[i * nc + j] = npy_quad_fma(w, a[i * n + k], c[i * nc + j]);
+        }
+    }
+}
+
+/*
+ * A = Q R in place in the row-major m x n `a`, as LAPACK's geqrf leaves
+ * it: R on and above the diagonal, the Householder vectors below it, and
+ * their scalars in tau[0..min(m, n)), with Q = H_0 H_1 ... H_{p-1}.  Each
+ * reflector is dlarfg's: beta = -sign(alpha) |(alpha, x)|, v = x / (alpha -
+ * beta), tau = (beta - alpha) / beta, and none (tau = 0) when x is zero.
+ */
+static void
+householder_qr(npy_quad *a, npy_intp m, npy_intp n, npy_quad *tau)
+{
+    npy_intp p = m < n ? m : n;
+    for (npy_intp k = 0; k < p; k++) {
+        npy_quad alpha = a[k * n + k];
+        npy_quad x_norm = npy_quad_from_int64(0);
+        for (npy_intp i = k + 1; i < m; i++) {
+            x_norm = npy_quad_hypot(x_norm, a[i * n + k]);
+        }
+        tau[k] = npy_quad_from_int64(0);
+        if (npy_quad_iszero(x_norm)) {
+            continue;
+        }
+        npy_quad beta = npy_quad_hypot(alpha, x_norm);
+        if (!npy_quad_signbit(alpha)) {
+            beta = npy_quad_negative(beta);
+        }
+        tau[k] = npy_quad_div(npy_quad_sub(beta, alpha), beta);
+        npy_quad denominator = npy_quad_sub(alpha, beta);
+        for (npy_intp i = k + 1; i < m; i++) {
+            a[i * n + k] = npy_quad_div(a[i * n + k], denominator);
+        }
+        a[k * n + k] = beta;
+        apply_reflector(a, n, k, tau[k], a, n, k + 1, m);
+    }
+}
+
+/* qr_r_raw: (m,n)->(p), the factorisation written back into the input */
+static int
+qr_r_raw_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+              npy_intp const dimensions[], npy_intp const steps[],
+              NpyAuxData *NPY_UNUSED(auxdata))
+{
+    npy_intp count = dimensions[0], m = dimensions[1], n = dimensions[2];
+    npy_intp p = dimensions[3];
+    strided_matrix a_at = {NULL, steps[2], steps[3]};
+    strided_matrix tau_at = {NULL, steps[4], 0};
+    npy_quad *a = scratch(m * n + p);
+    if (a == NULL) {
+        return -1;
+    }
+    npy_quad *tau = a + m * n;
+    int invalid = invalid_so_far();
+    for (npy_intp s = 0; s < count; s++) {
+        a_at.data = data[0] + s * steps[0];
+        tau_at.data = data[1] + s * steps[1];
+        gather(a, a_at, m, n);
+        householder_qr(a, m, n, tau);
+        scatter(a_at, a, m, n);
+        scatter(tau_at, tau, p, 1);
+    }
+    PyMem_RawFree(a);
+    report(invalid, 0);
+    return 0;
+}
+
+/*
+ * qr_reduced: (m,n),(k)->(m,k) and qr_complete: (m,n),(n)->(m,m): the
+ * first `q_cols` columns of Q = H_0 ... H_{k-1}, from qr_r_raw's output,
+ * applied to the identity's columns last reflector first, as orgqr does.
+ */
+static int
+q_stack(char *const data[], npy_intp count, npy_intp m, npy_intp n, npy_intp k,
+        npy_intp q_cols, npy_intp const steps[])
+{
+    strided_matrix a_at = {NULL, steps[3], steps[4]};
+    strided_matrix tau_at = {NULL, steps[5], 0};
+    strided_matrix q_at = {NULL, steps[6], steps[7]};
+    npy_quad *a = scratch(m * n + k + m * q_cols);
+    if (a == NULL) {
+        return -1;
+    }
+    npy_quad *tau = a + m * n, *q = tau + k;
+    int invalid = invalid_so_far();
+    for (npy_intp s = 0; s < count; s++) {
+        a_at.data = data[0] + s * steps[0];
+        tau_at.data = data[1] + s * steps[1];
+        q_at.data = data[2] + s * steps[2];
+        gather(a, a_at, m, n);
+        gather(tau, tau_at, k, 1);
+        for (npy_intp i = 0; i < m * q_cols; i++) {
+            q[i] = npy_quad_from_int64(i / q_cols == i % q_cols);
+        }
+        for (npy_intp r = k - 1; r >= 0; r--) {
+            /* columns left of r are still zero from row r down */
+            apply_reflector(a, n, r, tau[r], q, q_cols, r, m);
+        }
+        scatter(q_at, q, m, q_cols);
+    }
+    PyMem_RawFree(a);
+    report(invalid, 0);
+    return 0;
+}
+
+static int
+qr_reduced_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+                npy_intp const dimensions[], npy_intp const steps[],
+                NpyAuxData *NPY_UNUSED(auxdata))
+{
+    npy_intp k = dimensions[3];
+    return q_stack(data, dimensions[0], dimensions[1], dimensions[2], k, k, steps);
+}
+
+static int
+qr_complete_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
+                 npy_intp const dimensions[], npy_intp const steps[],
+                 NpyAuxData *NPY_UNUSED(auxdata))
+{
+    npy_intp m = dimensions[1], n = dimensions[2];
+    return q_stack(data, dimensions[0], m, n, n, m, steps);
+}
+
+
 /* np.quad at every operand of the gufunc `name` in `d`: `loop`. */
 static int
 add_loop(PyObject *d, const char *name, PyArrayMethod_StridedLoop *loop)
@@ -413,7 +647,12 @@ quad_linalg_add_loops(PyObject *d)
             || add_loop(d, "solve1", solve1_loop) < 0
             || add_loop(d, "inv", inv_loop) < 0
             || add_loop(d, "det", det_loop) < 0
-            || add_loop(d, "slogdet", slogdet_loop) < 0) {
+            || add_loop(d, "slogdet", slogdet_loop) < 0
+            || add_loop(d, "cholesky_lo", cholesky_lo_loop) < 0
+            || add_loop(d, "cholesky_up", cholesky_up_loop) < 0
+            || add_loop(d, "qr_r_raw", qr_r_raw_loop) < 0
+            || add_loop(d, "qr_reduced", qr_reduced_loop) < 0
+            || add_loop(d, "qr_complete", qr_complete_loop) < 0) {
         return -1;
     }
     return 0;

@@ -9,9 +9,10 @@ extern "C" {
 
 /*
  * Adds np.quad loops to the gufuncs of numpy.linalg._umath_linalg (found in
- * the module's dict `d`): solve, solve1, inv, det and slogdet, computed in
- * quad arithmetic by quad_linalg.c, LAPACK-free.  0 on success, -1 with an
- * exception set.
+ * the module's dict `d`): solve, solve1, inv, det, slogdet, cholesky_lo,
+ * cholesky_up, qr_r_raw, qr_reduced and qr_complete, computed in quad
+ * arithmetic by quad_linalg.c, LAPACK-free.
+ * 0 on success, -1 with an exception set.
  */
 int
 quad_linalg_add_loops(PyObject *d);

@@ -1,4 +1,4 @@
-"""np.linalg on np.quad: solve, inv, det and slogdet computed in quad.
+"""np.linalg on np.quad: solve, inv, det, slogdet, cholesky and qr computed in quad.
 
 Every result is checked against exact rational arithmetic (fractions): the
 systems are rounded to quad first, and the exact solution of the rounded
@@ -237,6 +237,109 @@ class TestDeterminant:
         assert det[2, 1] == np.linalg.det(a[2, 1])
 
 
+class TestCholesky:
+    def test_exact_factor_of_an_integer_matrix(self):
+        factor = np.array([[2, 0, 0], [-1, 3, 0], [4, 5, 1]])
+        a = (factor @ factor.T).astype(np.quad)
+        assert exact(np.linalg.cholesky(a)) == factor.tolist()
+        assert exact(np.linalg.cholesky(a, upper=True)) == factor.T.tolist()
+
+    @pytest.mark.parametrize("n", [1, 2, 5, 9])
+    def test_backward_error_of_quad_precision(self, n):
+        rng = np.random.default_rng(30 + n)
+        m = random_quad(rng, (n, n))
+        a = m @ m.T + n * np.eye(n, dtype=np.quad)
+        a = (a + a.T) / 2   # symmetric to the last bit
+        lower = np.linalg.cholesky(a)
+        assert lower.dtype == np.quad
+        assert (np.triu(lower, 1) == 0).all()
+        A, L = exact(a), exact(lower)
+        product = [[sum(L[i][k] * L[j][k] for k in range(n)) for j in range(n)]
+                   for i in range(n)]
+        assert relative_error(product, A) <= n * EPS
+        upper = np.linalg.cholesky(a, upper=True)
+        assert upper.tobytes() == np.ascontiguousarray(lower.T).tobytes()
+
+    def test_one_triangle_is_read(self):
+        a = np.array([[4, 99], [2, 5]], dtype=np.quad)
+        assert exact(np.linalg.cholesky(a)) == [[2, 0], [1, 2]]
+        b = np.array([[4, 2], [-99, 5]], dtype=np.quad)
+        assert exact(np.linalg.cholesky(b, upper=True)) == [[2, 1], [0, 2]]
+
+    def test_not_positive_definite_raises(self):
+        for a in ([[1, 2], [2, 1]], [[0, 0], [0, 1]], [[np.nan, 0], [0, 1]]):
+            with pytest.raises(LinAlgError, match="Matrix is not positive definite"):
+                np.linalg.cholesky(np.array(a, dtype=np.quad))
+
+    def test_stacks(self):
+        rng = np.random.default_rng(5)
+        m = random_quad(rng, (3, 4, 4))
+        a = m @ np.swapaxes(m, -1, -2) + 4 * np.eye(4, dtype=np.quad)
+        lower = np.linalg.cholesky(a)
+        assert lower.shape == (3, 4, 4)
+        assert lower[1].tobytes() == np.linalg.cholesky(a[1]).tobytes()
+
+
+def matrix_product(x, y):
+    return [[sum(x[i][k] * y[k][j] for k in range(len(y))) for j in range(len(y[0]))]
+            for i in range(len(x))]
+
+
+def transposed(x):
+    return [list(column) for column in zip(*x)]
+
+
+class TestQR:
+    @pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (1, 1), (6, 1)])
+    def test_q_orthonormal_and_qr_the_matrix(self, shape):
+        m, n = shape
+        rng = np.random.default_rng(m * 10 + n)
+        a = random_quad(rng, shape)
+        q, r = np.linalg.qr(a)
+        k = min(m, n)
+        assert q.dtype == r.dtype == np.quad
+        assert q.shape == (m, k) and r.shape == (k, n)
+        assert (np.tril(r, -1) == 0).all()
+        A, Q, R = exact(a), exact(q), exact(r)
+        bound = m * n * EPS
+        assert relative_error(matrix_product(Q, R), A) <= bound
+        assert relative_error(matrix_product(transposed(Q), Q), identity(k)) <= bound
+
+    def test_complete_mode(self):
+        rng = np.random.default_rng(6)
+        a = random_quad(rng, (5, 2))
+        q, r = np.linalg.qr(a, mode="complete")
+        assert q.shape == (5, 5) and r.shape == (5, 2)
+        A, Q, R = exact(a), exact(q), exact(r)
+        assert relative_error(matrix_product(Q, R), A) <= 10 * EPS
+        assert relative_error(matrix_product(transposed(Q), Q), identity(5)) <= 10 * EPS
+        reduced_q, reduced_r = np.linalg.qr(a)
+        assert q[:, :2].tobytes() == np.ascontiguousarray(reduced_q).tobytes()
+
+    def test_r_and_raw_modes_have_lapacks_layout(self):
+        rng = np.random.default_rng(7)
+        a = random_quad(rng, (4, 3))
+        r = np.linalg.qr(a, mode="r")
+        assert r.tobytes() == np.linalg.qr(a).R.tobytes()
+        h, tau = np.linalg.qr(a, mode="raw")
+        assert h.dtype == tau.dtype == np.quad
+        assert h.shape == (3, 4) and tau.shape == (3,)
+        # the same reflectors as LAPACK's dgeqrf, to float64's precision
+        h64, tau64 = np.linalg.qr(a.astype(np.float64), mode="raw")
+        np.testing.assert_allclose(h.astype(np.float64), h64, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(tau.astype(np.float64), tau64, rtol=1e-12, atol=1e-12)
+
+    def test_stacks_and_zero_columns(self):
+        rng = np.random.default_rng(8)
+        a = random_quad(rng, (2, 3, 4, 3))
+        q, r = np.linalg.qr(a)
+        assert q.shape == (2, 3, 4, 3) and r.shape == (2, 3, 3, 3)
+        assert q[1, 2].tobytes() == np.ascontiguousarray(np.linalg.qr(a[1, 2]).Q).tobytes()
+        zero = np.zeros((3, 2), dtype=np.quad)
+        q, r = np.linalg.qr(zero)
+        assert (r == 0).all() and exact(q) == [[1, 0], [0, 1], [0, 0]]
+
+
 class TestRefusals:
     """What has no quad loop yet raises; nothing falls back to float64."""
 
@@ -251,8 +354,8 @@ class TestRefusals:
                                             "complex quad"):
             function(np.eye(2, dtype=np.quad))
 
-    @pytest.mark.parametrize("function", [np.linalg.cholesky, np.linalg.svd,
-                                          np.linalg.eigh, np.linalg.qr])
+    @pytest.mark.parametrize("function", [np.linalg.svd, np.linalg.eigh, np.linalg.pinv,
+                                          np.linalg.matrix_rank])
     def test_not_yet_in_quad(self, function):
         with pytest.raises(TypeError, match="signature"):
             function(np.eye(2, dtype=np.quad))

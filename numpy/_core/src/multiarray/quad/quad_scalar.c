@@ -319,12 +319,15 @@ compares_by_ratio(PyObject *other)
     return PyObject_HasAttr(other, npy_interned_str.as_integer_ratio);
 }
 
-/* q <op> other, exactly, for a compares_by_ratio `other`; NULL on error */
-static PyObject *
+/*
+ * Whether q <op> other holds, exactly, for a compares_by_ratio `other`:
+ * 1 or 0, -1 on error.
+ */
+static int
 quad_compare_exactly(npy_quad q, PyObject *other, int cmp_op)
 {
     PyObject *ours = NULL, *theirs = NULL, *left = NULL, *right = NULL;
-    PyObject *result = NULL;
+    int result = -1;
     if (PyLong_Check(other)) {
         theirs = Py_BuildValue("(Oi)", other, 1);
     }
@@ -337,12 +340,12 @@ quad_compare_exactly(npy_quad q, PyObject *other, int cmp_op)
             PyErr_Clear();
             npy_quad value;
             if (quad_from_pyobject(other, &value) < 0) {
-                return NULL;
+                return -1;
             }
             PyObject *quad = quad_scalar_new_value(value);
             PyObject *self = quad_scalar_new_value(q);
             if (quad != NULL && self != NULL) {
-                result = PyObject_RichCompare(self, quad, cmp_op);
+                result = PyObject_RichCompareBool(self, quad, cmp_op);
             }
             Py_XDECREF(quad);
             Py_XDECREF(self);
@@ -350,7 +353,7 @@ quad_compare_exactly(npy_quad q, PyObject *other, int cmp_op)
         }
     }
     if (theirs == NULL) {
-        return NULL;
+        return -1;
     }
     if (npy_quad_isnan(q) || npy_quad_isinf(q)) {
         /* against any finite number: NaN is unordered, inf beyond it */
@@ -363,7 +366,7 @@ quad_compare_exactly(npy_quad q, PyObject *other, int cmp_op)
             default: truth = sign > 0; break;
         }
         Py_DECREF(theirs);
-        return PyBool_FromLong(truth);
+        return truth;
     }
     ours = quad_as_integer_ratio(q);
     if (ours != NULL && PyTuple_Check(theirs) && PyTuple_GET_SIZE(theirs) == 2) {
@@ -373,7 +376,7 @@ quad_compare_exactly(npy_quad q, PyObject *other, int cmp_op)
         right = PyNumber_Multiply(PyTuple_GET_ITEM(theirs, 0),
                                   PyTuple_GET_ITEM(ours, 1));
         if (left != NULL && right != NULL) {
-            result = PyObject_RichCompare(left, right, cmp_op);
+            result = PyObject_RichCompareBool(left, right, cmp_op);
         }
     }
     else if (ours != NULL) {
@@ -394,18 +397,15 @@ quadtype_richcompare(PyObject *self, PyObject *other, int cmp_op)
 {
     npy_quad x, y;
     if (PyArray_IsScalar(self, Quad) && compares_by_ratio(other)) {
-        PyObject *exactly = quad_compare_exactly(PyArrayScalar_VAL(self, Quad), other,
-                                                 cmp_op);
-        if (exactly == NULL || !PyLong_Check(other)) {
-            /* Fraction, Decimal: a Python bool, as they give for float64 */
-            return exactly;
-        }
-        /* an int: NumPy's bool, as float64 == int gives */
-        int truth = PyObject_IsTrue(exactly);
-        Py_DECREF(exactly);
+        int truth = quad_compare_exactly(PyArrayScalar_VAL(self, Quad), other, cmp_op);
         if (truth < 0) {
             return NULL;
         }
+        if (!PyLong_Check(other)) {
+            /* Fraction, Decimal: a Python bool, as they give for float64 */
+            return PyBool_FromLong(truth);
+        }
+        /* an int: NumPy's bool, as float64 == int gives */
         PyArrayScalar_RETURN_BOOL_FROM_LONG(truth);
     }
     int self_is_quad = quad_operand(self, &x);
