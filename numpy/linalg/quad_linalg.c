@@ -166,6 +166,134 @@ back_substitute(const npy_quad *a, npy_intp n, npy_quad *rhs, npy_intp nrhs)
 }
 
 /*
+ * The core of one gufunc call: its core dimensions, and each operand's core
+ * strides (the data pointer is set matrix by matrix).
+ */
+typedef struct {
+    npy_intp m, n, k;
+    npy_intp q_cols;            /* Q's columns, for qr_reduced and qr_complete */
+    strided_matrix at[3];
+} core_shape;
+
+/* Operand `i` of the current matrix. */
+static inline strided_matrix
+operand(const core_shape *shape, char **operands, int i)
+{
+    strided_matrix at = shape->at[i];
+    at.data = operands[i];
+    return at;
+}
+
+/*
+ * Work on one matrix of the stack, in `scratch`: returns 1 when it had no
+ * factorisation (its outputs are NaN), else 0.
+ */
+typedef int (matrix_step)(char **operands, npy_quad *scratch, const core_shape *shape);
+
+/*
+ * `step` for each of the `count` matrices of a gufunc call (operand k of
+ * matrix s at data[k] + s * outer[k]), with `scratch_size` quads of
+ * scratch.  Keeps the caller's invalid flag, drops what the arithmetic
+ * raised, and raises invalid if a matrix had no factorisation.  -1 with
+ * MemoryError set (the GIL taken) if there is no scratch.
+ */
+static int
+for_each_matrix(char *const data[], const npy_intp outer[], int nargs, npy_intp count,
+                npy_intp scratch_size, matrix_step *step, const core_shape *shape)
+{
+    npy_quad *scratch = PyMem_RawMalloc((scratch_size > 0 ? scratch_size : 1)
+                                        * sizeof(npy_quad));
+    if (scratch == NULL) {
+        NPY_ALLOW_C_API_DEF
+        NPY_ALLOW_C_API;
+        PyErr_NoMemory();
+        NPY_DISABLE_C_API;
+        return -1;
+    }
+    char barrier;
+    int invalid = (npy_clear_floatstatus_barrier(&barrier) & NPY_FPE_INVALID) != 0;
+    int failed = 0;
+    char *operands[3];
+    for (npy_intp s = 0; s < count; s++) {
+        for (int k = 0; k < nargs; k++) {
+            operands[k] = data[k] + s * outer[k];
+        }
+        failed |= step(operands, scratch, shape);
+    }
+    PyMem_RawFree(scratch);
+    npy_clear_floatstatus_barrier(&barrier);
+    if (invalid || failed) {
+        npy_set_floatstatus_invalid();
+    }
+    return 0;
+}
+
+/* One gufunc loop: the core shape from dimensions and steps, then the stack. */
+#define QUAD_LINALG_LOOP(name, nargs, scratch_size, step, ...)               \
+static int                                                                   \
+name(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],         \
+     npy_intp const dimensions[], npy_intp const steps[],                    \
+     NpyAuxData *NPY_UNUSED(auxdata))                                        \
+{                                                                            \
+    const core_shape shape = __VA_ARGS__;                                    \
+    return for_each_matrix(data, steps, nargs, dimensions[0], scratch_size,  \
+                           step, &shape);                                    \
+}
+
+
+/* X = A^-1 B, B m x n (operand 1; the identity for inv), X operand `x` */
+static int
+solve_into(char **operands, npy_quad *a, const core_shape *shape, int identity, int x)
+{
+    npy_intp m = shape->m, nrhs = shape->n;
+    npy_quad *b = a + m * m;
+    gather(a, operand(shape, operands, 0), m, m);
+    if (identity) {
+        for (npy_intp i = 0; i < m * m; i++) {
+            b[i] = npy_quad_from_int64(i % (m + 1) == 0);
+        }
+    }
+    else {
+        gather(b, operand(shape, operands, 1), m, nrhs);
+    }
+    if (lu_factor(a, m, b, nrhs) == 0) {
+        fill(operand(shape, operands, x), npy_quad_nan(), m, nrhs);
+        return 1;
+    }
+    back_substitute(a, m, b, nrhs);
+    scatter(operand(shape, operands, x), b, m, nrhs);
+    return 0;
+}
+
+static int
+solve_step(char **operands, npy_quad *scratch, const core_shape *shape)
+{
+    return solve_into(operands, scratch, shape, 0, 2);
+}
+
+static int
+inv_step(char **operands, npy_quad *scratch, const core_shape *shape)
+{
+    return solve_into(operands, scratch, shape, 1, 1);
+}
+
+#define DIM_M dimensions[1]
+#define DIM_N dimensions[2]
+/* solve: (m,m),(m,n)->(m,n); solve1: (m,m),(m)->(m); inv: (m,m)->(m,m) */
+QUAD_LINALG_LOOP(solve_loop, 3, DIM_M * DIM_M + DIM_M * DIM_N, solve_step,
+                 {DIM_M, DIM_N, 0, 0, {{NULL, steps[3], steps[4]},
+                                       {NULL, steps[5], steps[6]},
+                                       {NULL, steps[7], steps[8]}}})
+QUAD_LINALG_LOOP(solve1_loop, 3, DIM_M * DIM_M + DIM_M, solve_step,
+                 {DIM_M, 1, 0, 0, {{NULL, steps[3], steps[4]},
+                                   {NULL, steps[5], 0},
+                                   {NULL, steps[6], 0}}})
+QUAD_LINALG_LOOP(inv_loop, 2, 2 * DIM_M * DIM_M, inv_step,
+                 {DIM_M, DIM_M, 0, 0, {{NULL, steps[2], steps[3]},
+                                       {NULL, steps[4], steps[5]}}})
+
+
+/*
  * The determinant of the factored `a` as sign * mantissa * 2**exponent,
  * mantissa in [0.5, 1) (1 for n = 0); `sign` from lu_factor.
  */
@@ -192,182 +320,53 @@ lu_determinant(const npy_quad *a, npy_intp n, int sign, npy_quad *mantissa,
 }
 
 
-/* Scratch for one loop call, or NULL with MemoryError set (the GIL taken). */
-static npy_quad *
-scratch(npy_intp count)
-{
-    npy_quad *memory = PyMem_RawMalloc((count > 0 ? count : 1) * sizeof(npy_quad));
-    if (memory == NULL) {
-        NPY_ALLOW_C_API_DEF
-        NPY_ALLOW_C_API;
-        PyErr_NoMemory();
-        NPY_DISABLE_C_API;
-    }
-    return memory;
-}
-
-/*
- * Keeps the caller's invalid flag, drops what this loop's arithmetic raised,
- * and raises invalid if a matrix had no factorisation.
- */
-static void
-report(int invalid_before, int singular)
-{
-    char barrier;
-    npy_clear_floatstatus_barrier(&barrier);
-    if (invalid_before || singular) {
-        npy_set_floatstatus_invalid();
-    }
-}
-
-static int
-invalid_so_far(void)
-{
-    char barrier;
-    return (npy_clear_floatstatus_barrier(&barrier) & NPY_FPE_INVALID) != 0;
-}
-
-
-/*
- * X = A^-1 B for `count` stacked systems (m x m A, m x nrhs B and X), the
- * i-th at data[k] + i * outer[k]; with `identity`, B is the identity (inv).
- */
-static int
-solve_stack(char *const data[], const npy_intp outer[], npy_intp count,
-            npy_intp m, npy_intp nrhs, strided_matrix a_at, strided_matrix b_at,
-            strided_matrix x_at, int identity)
-{
-    npy_quad *a = scratch(m * m + m * nrhs);
-    if (a == NULL) {
-        return -1;
-    }
-    npy_quad *b = a + m * m;
-    int invalid = invalid_so_far(), singular = 0;
-    int x_index = identity ? 1 : 2;
-    for (npy_intp s = 0; s < count; s++) {
-        a_at.data = data[0] + s * outer[0];
-        x_at.data = data[x_index] + s * outer[x_index];
-        gather(a, a_at, m, m);
-        if (identity) {
-            for (npy_intp i = 0; i < m * m; i++) {
-                b[i] = npy_quad_from_int64(i % (m + 1) == 0);
-            }
-        }
-        else {
-            b_at.data = data[1] + s * outer[1];
-            gather(b, b_at, m, nrhs);
-        }
-        if (lu_factor(a, m, b, nrhs) == 0) {
-            fill(x_at, npy_quad_nan(), m, nrhs);
-            singular = 1;
-            continue;
-        }
-        back_substitute(a, m, b, nrhs);
-        scatter(x_at, b, m, nrhs);
-    }
-    PyMem_RawFree(a);
-    report(invalid, singular);
-    return 0;
-}
-
-/* solve: (m,m),(m,n)->(m,n) */
-static int
-solve_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-           npy_intp const dimensions[], npy_intp const steps[],
-           NpyAuxData *NPY_UNUSED(auxdata))
-{
-    return solve_stack(data, steps, dimensions[0], dimensions[1], dimensions[2],
-                       (strided_matrix){NULL, steps[3], steps[4]},
-                       (strided_matrix){NULL, steps[5], steps[6]},
-                       (strided_matrix){NULL, steps[7], steps[8]}, 0);
-}
-
-/* solve1: (m,m),(m)->(m) */
-static int
-solve1_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-            npy_intp const dimensions[], npy_intp const steps[],
-            NpyAuxData *NPY_UNUSED(auxdata))
-{
-    return solve_stack(data, steps, dimensions[0], dimensions[1], 1,
-                       (strided_matrix){NULL, steps[3], steps[4]},
-                       (strided_matrix){NULL, steps[5], 0},
-                       (strided_matrix){NULL, steps[6], 0}, 0);
-}
-
-/* inv: (m,m)->(m,m) */
-static int
-inv_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-         npy_intp const dimensions[], npy_intp const steps[],
-         NpyAuxData *NPY_UNUSED(auxdata))
-{
-    npy_intp m = dimensions[1];
-    return solve_stack(data, steps, dimensions[0], m, m,
-                       (strided_matrix){NULL, steps[2], steps[3]},
-                       (strided_matrix){NULL, 0, 0},
-                       (strided_matrix){NULL, steps[4], steps[5]}, 1);
-}
-
 /*
  * det: (m,m)->() and slogdet: (m,m)->(),(): sign * |det|, or the sign and
  * log|det| (0 and -inf for a singular matrix, as LAPACK's loops give).
  */
-static int
-determinant_stack(char *const data[], npy_intp const dimensions[],
-                  npy_intp const steps[], int logarithm)
+static void
+determinant_of(char **operands, npy_quad *a, const core_shape *shape,
+               npy_quad *mantissa, npy_int64 *exponent)
 {
-    npy_intp count = dimensions[0], m = dimensions[1];
-    int n_out = logarithm ? 2 : 1;
-    strided_matrix a_at = {NULL, steps[1 + n_out], steps[2 + n_out]};
-    npy_quad *a = scratch(m * m);
-    if (a == NULL) {
-        return -1;
-    }
-    int invalid = invalid_so_far();
-    npy_quad log2 = npy_quad_log(npy_quad_from_int64(2));
-    for (npy_intp s = 0; s < count; s++) {
-        npy_quad mantissa;
-        npy_int64 exponent;
-        a_at.data = data[0] + s * steps[0];
-        gather(a, a_at, m, m);
-        lu_determinant(a, m, lu_factor(a, m, NULL, 0), &mantissa, &exponent);
-        char *out = data[1] + s * steps[1];
-        if (!logarithm) {
-            /* (ldexp takes an int; beyond +-2**30 the result is 0 or inf anyway) */
-            exponent = exponent > (1 << 30) ? (1 << 30) : exponent;
-            exponent = exponent < -(1 << 30) ? -(1 << 30) : exponent;
-            store(out, npy_quad_ldexp(mantissa, (int)exponent));
-            continue;
-        }
-        if (npy_quad_iszero(mantissa)) {
-            store(out, npy_quad_from_int64(0));
-            store(data[2] + s * steps[2], npy_quad_negative(npy_quad_inf()));
-            continue;
-        }
-        store(out, npy_quad_from_int64(npy_quad_signbit(mantissa) ? -1 : 1));
-        npy_quad logdet = npy_quad_fma(npy_quad_from_int64(exponent), log2,
-                                       npy_quad_log(npy_quad_absolute(mantissa)));
-        store(data[2] + s * steps[2], logdet);
-    }
-    PyMem_RawFree(a);
-    report(invalid, 0);
+    gather(a, operand(shape, operands, 0), shape->m, shape->m);
+    lu_determinant(a, shape->m, lu_factor(a, shape->m, NULL, 0), mantissa, exponent);
+}
+
+static int
+det_step(char **operands, npy_quad *a, const core_shape *shape)
+{
+    npy_quad mantissa;
+    npy_int64 exponent;
+    determinant_of(operands, a, shape, &mantissa, &exponent);
+    /* (ldexp takes an int; beyond +-2**30 the result is 0 or inf anyway) */
+    exponent = exponent > (1 << 30) ? (1 << 30) : exponent;
+    exponent = exponent < -(1 << 30) ? -(1 << 30) : exponent;
+    store(operands[1], npy_quad_ldexp(mantissa, (int)exponent));
     return 0;
 }
 
 static int
-det_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-         npy_intp const dimensions[], npy_intp const steps[],
-         NpyAuxData *NPY_UNUSED(auxdata))
+slogdet_step(char **operands, npy_quad *a, const core_shape *shape)
 {
-    return determinant_stack(data, dimensions, steps, 0);
+    npy_quad mantissa;
+    npy_int64 exponent;
+    determinant_of(operands, a, shape, &mantissa, &exponent);
+    if (npy_quad_iszero(mantissa)) {
+        store(operands[1], npy_quad_from_int64(0));
+        store(operands[2], npy_quad_negative(npy_quad_inf()));
+        return 0;
+    }
+    store(operands[1], npy_quad_from_int64(npy_quad_signbit(mantissa) ? -1 : 1));
+    npy_quad log2 = npy_quad_log(npy_quad_from_int64(2));
+    store(operands[2], npy_quad_fma(npy_quad_from_int64(exponent), log2,
+                                    npy_quad_log(npy_quad_absolute(mantissa))));
+    return 0;
 }
 
-static int
-slogdet_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-             npy_intp const dimensions[], npy_intp const steps[],
-             NpyAuxData *NPY_UNUSED(auxdata))
-{
-    return determinant_stack(data, dimensions, steps, 1);
-}
+QUAD_LINALG_LOOP(det_loop, 2, DIM_M * DIM_M, det_step,
+                 {DIM_M, DIM_M, 0, 0, {{NULL, steps[2], steps[3]}}})
+QUAD_LINALG_LOOP(slogdet_loop, 3, DIM_M * DIM_M, slogdet_step,
+                 {DIM_M, DIM_M, 0, 0, {{NULL, steps[3], steps[4]}}})
 
 
 /*
@@ -410,48 +409,24 @@ cholesky_factor(npy_quad *a, npy_intp n)
  * with the row and column strides swapped.
  */
 static int
-cholesky_stack(char *const data[], npy_intp const dimensions[],
-               npy_intp const steps[], int upper)
+cholesky_step(char **operands, npy_quad *a, const core_shape *shape)
 {
-    npy_intp count = dimensions[0], m = dimensions[1];
-    strided_matrix a_at = {NULL, steps[upper ? 3 : 2], steps[upper ? 2 : 3]};
-    strided_matrix l_at = {NULL, steps[upper ? 5 : 4], steps[upper ? 4 : 5]};
-    npy_quad *a = scratch(m * m);
-    if (a == NULL) {
-        return -1;
+    npy_intp m = shape->m;
+    gather(a, operand(shape, operands, 0), m, m);
+    if (!cholesky_factor(a, m)) {
+        fill(operand(shape, operands, 1), npy_quad_nan(), m, m);
+        return 1;
     }
-    int invalid = invalid_so_far(), failed = 0;
-    for (npy_intp s = 0; s < count; s++) {
-        a_at.data = data[0] + s * steps[0];
-        l_at.data = data[1] + s * steps[1];
-        gather(a, a_at, m, m);
-        if (!cholesky_factor(a, m)) {
-            fill(l_at, npy_quad_nan(), m, m);
-            failed = 1;
-            continue;
-        }
-        scatter(l_at, a, m, m);
-    }
-    PyMem_RawFree(a);
-    report(invalid, failed);
+    scatter(operand(shape, operands, 1), a, m, m);
     return 0;
 }
 
-static int
-cholesky_lo_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-                 npy_intp const dimensions[], npy_intp const steps[],
-                 NpyAuxData *NPY_UNUSED(auxdata))
-{
-    return cholesky_stack(data, dimensions, steps, 0);
-}
-
-static int
-cholesky_up_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-                 npy_intp const dimensions[], npy_intp const steps[],
-                 NpyAuxData *NPY_UNUSED(auxdata))
-{
-    return cholesky_stack(data, dimensions, steps, 1);
-}
+QUAD_LINALG_LOOP(cholesky_lo_loop, 2, DIM_M * DIM_M, cholesky_step,
+                 {DIM_M, DIM_M, 0, 0, {{NULL, steps[2], steps[3]},
+                                       {NULL, steps[4], steps[5]}}})
+QUAD_LINALG_LOOP(cholesky_up_loop, 2, DIM_M * DIM_M, cholesky_step,
+                 {DIM_M, DIM_M, 0, 0, {{NULL, steps[3], steps[2]},
+                                       {NULL, steps[5], steps[4]}}})
 
 
 /*
@@ -517,88 +492,57 @@ householder_qr(npy_quad *a, npy_intp m, npy_intp n, npy_quad *tau)
 
 /* qr_r_raw: (m,n)->(p), the factorisation written back into the input */
 static int
-qr_r_raw_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-              npy_intp const dimensions[], npy_intp const steps[],
-              NpyAuxData *NPY_UNUSED(auxdata))
+qr_r_raw_step(char **operands, npy_quad *a, const core_shape *shape)
 {
-    npy_intp count = dimensions[0], m = dimensions[1], n = dimensions[2];
-    npy_intp p = dimensions[3];
-    strided_matrix a_at = {NULL, steps[2], steps[3]};
-    strided_matrix tau_at = {NULL, steps[4], 0};
-    npy_quad *a = scratch(m * n + p);
-    if (a == NULL) {
-        return -1;
-    }
+    npy_intp m = shape->m, n = shape->n, p = shape->k;
     npy_quad *tau = a + m * n;
-    int invalid = invalid_so_far();
-    for (npy_intp s = 0; s < count; s++) {
-        a_at.data = data[0] + s * steps[0];
-        tau_at.data = data[1] + s * steps[1];
-        gather(a, a_at, m, n);
-        householder_qr(a, m, n, tau);
-        scatter(a_at, a, m, n);
-        scatter(tau_at, tau, p, 1);
-    }
-    PyMem_RawFree(a);
-    report(invalid, 0);
+    gather(a, operand(shape, operands, 0), m, n);
+    householder_qr(a, m, n, tau);
+    scatter(operand(shape, operands, 0), a, m, n);
+    scatter(operand(shape, operands, 1), tau, p, 1);
     return 0;
 }
 
 /*
  * qr_reduced: (m,n),(k)->(m,k) and qr_complete: (m,n),(n)->(m,m): the
- * first `q_cols` columns of Q = H_0 ... H_{k-1}, from qr_r_raw's output,
- * applied to the identity's columns last reflector first, as orgqr does.
+ * first q_cols columns of Q = H_0 ...
+ * H_{k-1}, from qr_r_raw's output, applied to the identity's columns last
+ * reflector first, as orgqr does.
  */
 static int
-q_stack(char *const data[], npy_intp count, npy_intp m, npy_intp n, npy_intp k,
-        npy_intp q_cols, npy_intp const steps[])
+q_step(char **operands, npy_quad *a, const core_shape *shape)
 {
-    strided_matrix a_at = {NULL, steps[3], steps[4]};
-    strided_matrix tau_at = {NULL, steps[5], 0};
-    strided_matrix q_at = {NULL, steps[6], steps[7]};
-    npy_quad *a = scratch(m * n + k + m * q_cols);
-    if (a == NULL) {
-        return -1;
-    }
+    npy_intp m = shape->m, n = shape->n, k = shape->k;
+    npy_intp q_cols = shape->q_cols;
     npy_quad *tau = a + m * n, *q = tau + k;
-    int invalid = invalid_so_far();
-    for (npy_intp s = 0; s < count; s++) {
-        a_at.data = data[0] + s * steps[0];
-        tau_at.data = data[1] + s * steps[1];
-        q_at.data = data[2] + s * steps[2];
-        gather(a, a_at, m, n);
-        gather(tau, tau_at, k, 1);
-        for (npy_intp i = 0; i < m * q_cols; i++) {
-            q[i] = npy_quad_from_int64(i / q_cols == i % q_cols);
-        }
-        for (npy_intp r = k - 1; r >= 0; r--) {
-            /* columns left of r are still zero from row r down */
-            apply_reflector(a, n, r, tau[r], q, q_cols, r, m);
-        }
-        scatter(q_at, q, m, q_cols);
+    gather(a, operand(shape, operands, 0), m, n);
+    gather(tau, operand(shape, operands, 1), k, 1);
+    for (npy_intp i = 0; i < m * q_cols; i++) {
+        q[i] = npy_quad_from_int64(i / q_cols == i % q_cols);
     }
-    PyMem_RawFree(a);
-    report(invalid, 0);
+    for (npy_intp r = k - 1; r >= 0; r--) {
+        /* columns left of r are still zero from row r down */
+        apply_reflector(a, n, r, tau[r], q, q_cols, r, m);
+    }
+    scatter(operand(shape, operands, 2), q, m, q_cols);
     return 0;
 }
 
-static int
-qr_reduced_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-                npy_intp const dimensions[], npy_intp const steps[],
-                NpyAuxData *NPY_UNUSED(auxdata))
-{
-    npy_intp k = dimensions[3];
-    return q_stack(data, dimensions[0], dimensions[1], dimensions[2], k, k, steps);
-}
-
-static int
-qr_complete_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const data[],
-                 npy_intp const dimensions[], npy_intp const steps[],
-                 NpyAuxData *NPY_UNUSED(auxdata))
-{
-    npy_intp m = dimensions[1], n = dimensions[2];
-    return q_stack(data, dimensions[0], m, n, n, m, steps);
-}
+#define DIM_K dimensions[3]
+QUAD_LINALG_LOOP(qr_r_raw_loop, 2, DIM_M * DIM_N + DIM_K, qr_r_raw_step,
+                 {DIM_M, DIM_N, DIM_K, 0, {{NULL, steps[2], steps[3]},
+                                           {NULL, steps[4], 0}}})
+QUAD_LINALG_LOOP(qr_reduced_loop, 3, DIM_M * DIM_N + DIM_K + DIM_M * DIM_K, q_step,
+                 {DIM_M, DIM_N, DIM_K, DIM_K, {{NULL, steps[3], steps[4]},
+                                               {NULL, steps[5], 0},
+                                               {NULL, steps[6], steps[7]}}})
+QUAD_LINALG_LOOP(qr_complete_loop, 3, DIM_M * DIM_N + DIM_N + DIM_M * DIM_M, q_step,
+                 {DIM_M, DIM_N, DIM_N, DIM_M, {{NULL, steps[3], steps[4]},
+                                               {NULL, steps[5], 0},
+                                               {NULL, steps[6], steps[7]}}})
+#undef DIM_K
+#undef DIM_N
+#undef DIM_M
 
 
 /* np.quad at every operand of the gufunc `name` in `d`: `loop`. */
