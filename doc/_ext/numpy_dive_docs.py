@@ -52,7 +52,8 @@ MACRO = re.compile(r"^#define\s+(NPY_\w+)\s+(.*?)\s*(?:/\*\s*(.*?)\s*\*/)?$")
 
 
 def header_blocks(text):
-    """The header as (kind, lines) blocks: comments, declarations, macros."""
+    """The header as (kind, lines) blocks: comments, declarations (static
+    inline definitions by their signature), macros."""
     lines = text.splitlines()
     i = 0
     while i < len(lines):
@@ -65,6 +66,15 @@ def header_blocks(text):
             yield "comment", block
         elif MACRO.match(line):
             yield "macro", [line]
+        elif line.startswith("static inline"):
+            # a definition: its signature, up to the body, as a declaration
+            signature = [line[len("static inline"):].strip()]
+            while not lines[i + 1].startswith("{"):
+                i += 1
+                signature.append(lines[i].strip())
+            while lines[i] != "}":
+                i += 1
+            yield "function", [" ".join(signature) + ";"]
         elif DECLARATION.match(line):
             block = [line]
             while ";" not in block[-1]:

@@ -33,20 +33,6 @@
 
 #include "quad_linalg.h"
 
-static inline npy_quad
-load(const char *p)
-{
-    npy_quad q;
-    memcpy(&q, p, sizeof(q));
-    return q;
-}
-
-static inline void
-store(char *p, npy_quad q)
-{
-    memcpy(p, &q, sizeof(q));
-}
-
 /* A strided m x n matrix: its first element and its strides in bytes. */
 typedef struct {
     char *data;
@@ -59,7 +45,7 @@ gather(npy_quad *dst, strided_matrix m, npy_intp n_rows, npy_intp n_cols)
 {
     for (npy_intp i = 0; i < n_rows; i++) {
         for (npy_intp j = 0; j < n_cols; j++) {
-            dst[i * n_cols + j] = load(m.data + i * m.rows + j * m.cols);
+            dst[i * n_cols + j] = npy_quad_load(m.data + i * m.rows + j * m.cols);
         }
     }
 }
@@ -69,7 +55,7 @@ scatter(strided_matrix m, const npy_quad *src, npy_intp n_rows, npy_intp n_cols)
 {
     for (npy_intp i = 0; i < n_rows; i++) {
         for (npy_intp j = 0; j < n_cols; j++) {
-            store(m.data + i * m.rows + j * m.cols, src[i * n_cols + j]);
+            npy_quad_store(m.data + i * m.rows + j * m.cols, src[i * n_cols + j]);
         }
     }
 }
@@ -79,7 +65,7 @@ fill(strided_matrix m, npy_quad value, npy_intp n_rows, npy_intp n_cols)
 {
     for (npy_intp i = 0; i < n_rows; i++) {
         for (npy_intp j = 0; j < n_cols; j++) {
-            store(m.data + i * m.rows + j * m.cols, value);
+            npy_quad_store(m.data + i * m.rows + j * m.cols, value);
         }
     }
 }
@@ -341,7 +327,7 @@ det_step(char **operands, npy_quad *a, const core_shape *shape)
     /* (ldexp takes an int; beyond +-2**30 the result is 0 or inf anyway) */
     exponent = exponent > (1 << 30) ? (1 << 30) : exponent;
     exponent = exponent < -(1 << 30) ? -(1 << 30) : exponent;
-    store(operands[1], npy_quad_ldexp(mantissa, (int)exponent));
+    npy_quad_store(operands[1], npy_quad_ldexp(mantissa, (int)exponent));
     return 0;
 }
 
@@ -352,13 +338,13 @@ slogdet_step(char **operands, npy_quad *a, const core_shape *shape)
     npy_int64 exponent;
     determinant_of(operands, a, shape, &mantissa, &exponent);
     if (npy_quad_iszero(mantissa)) {
-        store(operands[1], npy_quad_from_int64(0));
-        store(operands[2], npy_quad_negative(npy_quad_inf()));
+        npy_quad_store(operands[1], npy_quad_from_int64(0));
+        npy_quad_store(operands[2], npy_quad_negative(npy_quad_inf()));
         return 0;
     }
-    store(operands[1], npy_quad_from_int64(npy_quad_signbit(mantissa) ? -1 : 1));
+    npy_quad_store(operands[1], npy_quad_from_int64(npy_quad_signbit(mantissa) ? -1 : 1));
     npy_quad log2 = npy_quad_log(npy_quad_from_int64(2));
-    store(operands[2], npy_quad_fma(npy_quad_from_int64(exponent), log2,
+    npy_quad_store(operands[2], npy_quad_fma(npy_quad_from_int64(exponent), log2,
                                     npy_quad_log(npy_quad_absolute(mantissa))));
     return 0;
 }

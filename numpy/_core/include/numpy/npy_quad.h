@@ -1,6 +1,8 @@
 #ifndef NUMPY_CORE_INCLUDE_NUMPY_NPY_QUAD_H_
 #define NUMPY_CORE_INCLUDE_NUMPY_NPY_QUAD_H_
 
+#include <string.h>
+
 #include <numpy/npy_common.h>
 
 #ifdef __cplusplus
@@ -74,6 +76,24 @@ typedef struct {
 #define NPY_QUAD_DIG                33
 /* decimal digits that round-trip every quad through a string */
 #define NPY_QUAD_DECIMAL_DIG        36
+
+/*
+ * One value loaded from, or stored to, memory of any alignment (array data
+ * need not be aligned to 16 bytes).
+ */
+static inline npy_quad
+npy_quad_load(const void *data)
+{
+    npy_quad value;
+    memcpy(&value, data, sizeof(value));
+    return value;
+}
+
+static inline void
+npy_quad_store(void *data, npy_quad value)
+{
+    memcpy(data, &value, sizeof(value));
+}
 
 /* Construction and constants */
 npy_quad npy_quad_from_words(npy_uint64 hi, npy_uint64 lo);

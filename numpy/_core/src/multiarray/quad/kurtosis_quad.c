@@ -30,7 +30,7 @@
 static inline npy_quad
 quad_at(const char *base, npy_intp i, npy_intp stride)
 {
-    return quad_load(base + i * stride);
+    return npy_quad_load(base + i * stride);
 }
 
 /* (x*factor + offset)**k for k = 1..4 summed into sums[0..3], pairwise */
@@ -91,13 +91,13 @@ pass1_row(char **data, const npy_intp *strides, npy_intp count, int masked)
     npy_intp sx = strides[KURTOSIS_OP_IN], sw = masked ? strides[KURTOSIS_OP_WHERE] : 0;
 
     if (!masked && acc_strides[KURTOSIS_P1_SUM] == 0) {
-        npy_quad lo = quad_load(acc[KURTOSIS_P1_LO]);
-        npy_quad hi = quad_load(acc[KURTOSIS_P1_HI]);
+        npy_quad lo = npy_quad_load(acc[KURTOSIS_P1_LO]);
+        npy_quad hi = npy_quad_load(acc[KURTOSIS_P1_HI]);
         npy_quad sum = sum_min_max(x, count, sx, &lo, &hi);
-        quad_store(acc[KURTOSIS_P1_SUM],
-                   npy_quad_add(quad_load(acc[KURTOSIS_P1_SUM]), sum));
-        quad_store(acc[KURTOSIS_P1_LO], lo);
-        quad_store(acc[KURTOSIS_P1_HI], hi);
+        npy_quad_store(acc[KURTOSIS_P1_SUM],
+                   npy_quad_add(npy_quad_load(acc[KURTOSIS_P1_SUM]), sum));
+        npy_quad_store(acc[KURTOSIS_P1_LO], lo);
+        npy_quad_store(acc[KURTOSIS_P1_HI], hi);
         return;
     }
     for (npy_intp i = 0; i < count; i++) {
@@ -108,12 +108,12 @@ pass1_row(char **data, const npy_intp *strides, npy_intp count, int masked)
         char *sum = acc[KURTOSIS_P1_SUM] + i * acc_strides[KURTOSIS_P1_SUM];
         char *lo = acc[KURTOSIS_P1_LO] + i * acc_strides[KURTOSIS_P1_LO];
         char *hi = acc[KURTOSIS_P1_HI] + i * acc_strides[KURTOSIS_P1_HI];
-        quad_store(sum, npy_quad_add(quad_load(sum), v));
-        if (npy_quad_lt(v, quad_load(lo))) {
-            quad_store(lo, v);
+        npy_quad_store(sum, npy_quad_add(npy_quad_load(sum), v));
+        if (npy_quad_lt(v, npy_quad_load(lo))) {
+            npy_quad_store(lo, v);
         }
-        if (npy_quad_gt(v, quad_load(hi))) {
-            quad_store(hi, v);
+        if (npy_quad_gt(v, npy_quad_load(hi))) {
+            npy_quad_store(hi, v);
         }
         if (masked) {
             *(npy_intp *)(acc[KURTOSIS_P1_COUNT] +
@@ -133,11 +133,11 @@ pass2_row(char **data, const npy_intp *strides, npy_intp count, int masked)
 
     if (!masked && acc_strides[KURTOSIS_P2_S1] == 0) {
         npy_quad sums[4];
-        power_sums(x, count, sx, quad_load(acc[KURTOSIS_P2_FACTOR]),
-                   quad_load(acc[KURTOSIS_P2_OFFSET]), sums);
+        power_sums(x, count, sx, npy_quad_load(acc[KURTOSIS_P2_FACTOR]),
+                   npy_quad_load(acc[KURTOSIS_P2_OFFSET]), sums);
         for (int k = 0; k < 4; k++) {
             char *s = acc[KURTOSIS_P2_S1 + k];
-            quad_store(s, npy_quad_add(quad_load(s), sums[k]));
+            npy_quad_store(s, npy_quad_add(npy_quad_load(s), sums[k]));
         }
         return;
     }
@@ -147,12 +147,12 @@ pass2_row(char **data, const npy_intp *strides, npy_intp count, int masked)
         }
         npy_quad one[4];
         power_sums(x + i * sx, 1, sx,
-                   quad_load(acc[KURTOSIS_P2_FACTOR] + i * acc_strides[KURTOSIS_P2_FACTOR]),
-                   quad_load(acc[KURTOSIS_P2_OFFSET] + i * acc_strides[KURTOSIS_P2_OFFSET]),
+                   npy_quad_load(acc[KURTOSIS_P2_FACTOR] + i * acc_strides[KURTOSIS_P2_FACTOR]),
+                   npy_quad_load(acc[KURTOSIS_P2_OFFSET] + i * acc_strides[KURTOSIS_P2_OFFSET]),
                    one);
         for (int k = 0; k < 4; k++) {
             char *s = acc[KURTOSIS_P2_S1 + k] + i * acc_strides[KURTOSIS_P2_S1 + k];
-            quad_store(s, npy_quad_add(quad_load(s), one[k]));
+            npy_quad_store(s, npy_quad_add(npy_quad_load(s), one[k]));
         }
     }
 }
@@ -211,8 +211,8 @@ kurtosis_prepare_quad(char **acc, npy_intp size, const npy_intp *counts,
     for (npy_intp i = 0; i < size; i++) {
         char *sum_p = acc[KURTOSIS_P1_SUM] + i * sizeof(npy_quad);
         char *lo_p = acc[KURTOSIS_P1_LO] + i * sizeof(npy_quad);
-        npy_quad sum = quad_load(sum_p), lo = quad_load(lo_p);
-        npy_quad hi = quad_load(acc[KURTOSIS_P1_HI] + i * sizeof(npy_quad));
+        npy_quad sum = npy_quad_load(sum_p), lo = npy_quad_load(lo_p);
+        npy_quad hi = npy_quad_load(acc[KURTOSIS_P1_HI] + i * sizeof(npy_quad));
         npy_intp n = counts ? counts[i] : count_all;
         npy_quad pre = npy_quad_from_int64(1), shift = npy_quad_from_int64(0);
         npy_quad scale = pre;
@@ -234,8 +234,8 @@ kurtosis_prepare_quad(char **acc, npy_intp size, const npy_intp *counts,
                                    npy_quad_mul(spread, half));
             scale = spread_scale(spread);
         }
-        quad_store(lo_p, npy_quad_mul(pre, scale));
-        quad_store(sum_p, npy_quad_negative(npy_quad_mul(shift, scale)));
+        npy_quad_store(lo_p, npy_quad_mul(pre, scale));
+        npy_quad_store(sum_p, npy_quad_negative(npy_quad_mul(shift, scale)));
     }
 }
 
@@ -248,13 +248,13 @@ kurtosis_finish_quad(char **acc, npy_intp size, const npy_intp *counts,
     for (npy_intp i = 0; i < size; i++) {
         npy_intp offset = i * sizeof(npy_quad);
         if (status[i] != SLICE_OK) {
-            quad_store(result + offset, npy_quad_nan());
+            npy_quad_store(result + offset, npy_quad_nan());
             continue;
         }
-        npy_quad S1 = quad_load(acc[KURTOSIS_P2_S1] + offset);
-        npy_quad S2 = quad_load(acc[KURTOSIS_P2_S2] + offset);
-        npy_quad S3 = quad_load(acc[KURTOSIS_P2_S3] + offset);
-        npy_quad S4 = quad_load(acc[KURTOSIS_P2_S4] + offset);
+        npy_quad S1 = npy_quad_load(acc[KURTOSIS_P2_S1] + offset);
+        npy_quad S2 = npy_quad_load(acc[KURTOSIS_P2_S2] + offset);
+        npy_quad S3 = npy_quad_load(acc[KURTOSIS_P2_S3] + offset);
+        npy_quad S4 = npy_quad_load(acc[KURTOSIS_P2_S4] + offset);
         npy_intp count = counts ? counts[i] : count_all;
         npy_quad n = npy_quad_from_int64(count);
         /* M2 = S2 - c S1, M4 = S4 - 4c S3 + 6c**2 S2 - 3c**3 S1, c = S1/n */
@@ -279,7 +279,7 @@ kurtosis_finish_quad(char **acc, npy_intp size, const npy_intp *counts,
                               npy_quad_mul(npy_quad_from_int64(count - 2),
                                            npy_quad_from_int64(count - 3)));
         }
-        quad_store(result + offset, fisher ? g2 : npy_quad_add(g2, three));
+        npy_quad_store(result + offset, fisher ? g2 : npy_quad_add(g2, three));
     }
 }
 

@@ -28,7 +28,7 @@ static PyObject *
 QUAD_getitem(void *data, void *vap)
 {
     PyArrayObject *ap = vap;
-    npy_quad value = quad_load(data);
+    npy_quad value = npy_quad_load(data);
     if (ap != NULL && PyArray_ISBYTESWAPPED(ap)) {
         quad_byteswap(&value);
     }
@@ -55,7 +55,7 @@ QUAD_setitem(PyArray_Descr *descr, PyObject *obj, char *data)
     if (descr != NULL && PyDataType_ISBYTESWAPPED(descr)) {
         quad_byteswap(&value);
     }
-    quad_store(data, value);
+    npy_quad_store(data, value);
     return 0;
 }
 
@@ -104,7 +104,7 @@ QUAD_copyswap(void *dst, void *src, int swap, void *NPY_UNUSED(arr))
 static int
 QUAD_compare(const void *pa, const void *pb, void *NPY_UNUSED(arr))
 {
-    npy_quad a = quad_load(pa), b = quad_load(pb);
+    npy_quad a = npy_quad_load(pa), b = npy_quad_load(pb);
     if (npy_quad_lt(a, b)) {
         return -1;
     }
@@ -124,10 +124,10 @@ static npy_intp
 quad_arg_extreme(const char *data, npy_intp n,
                  int (*before)(npy_quad, npy_quad))
 {
-    npy_quad best = quad_load(data);
+    npy_quad best = npy_quad_load(data);
     npy_intp index = 0;
     for (npy_intp i = 1; i < n && !npy_quad_isnan(best); i++) {
-        npy_quad value = quad_load(data + i * sizeof(npy_quad));
+        npy_quad value = npy_quad_load(data + i * sizeof(npy_quad));
         /* false for a better value, and for NaN */
         if (!before(value, best)) {
             best = value;
@@ -159,7 +159,7 @@ static void
 QUAD_dot(char *ip1, npy_intp is1, char *ip2, npy_intp is2, char *op,
          npy_intp n, void *NPY_UNUSED(ignore))
 {
-    quad_store(op, npy_quad_from_int64(0));
+    npy_quad_store(op, npy_quad_from_int64(0));
     quad_dot(ip1, is1, ip2, is2, n, op);
 }
 
@@ -169,7 +169,7 @@ QUAD_nonzero(void *data, void *vap)
 {
     /* swapped, the sign bit of -0.0 would read as a subnormal's low bit */
     PyArrayObject *ap = (PyArrayObject *)vap;
-    npy_quad value = quad_load(data);
+    npy_quad value = npy_quad_load(data);
     if (ap != NULL && PyArray_ISBYTESWAPPED(ap)) {
         quad_byteswap(&value);
     }
@@ -182,11 +182,11 @@ static int
 QUAD_fill(void *buffer, npy_intp length, void *NPY_UNUSED(ignored))
 {
     char *p = buffer;
-    npy_quad start = quad_load(p);
-    npy_quad delta = npy_quad_sub(quad_load(p + sizeof(npy_quad)), start);
+    npy_quad start = npy_quad_load(p);
+    npy_quad delta = npy_quad_sub(npy_quad_load(p + sizeof(npy_quad)), start);
     for (npy_intp i = 2; i < length; i++) {
         npy_quad offset = npy_quad_mul(npy_quad_from_int64(i), delta);
-        quad_store(p + i * sizeof(npy_quad), npy_quad_add(start, offset));
+        npy_quad_store(p + i * sizeof(npy_quad), npy_quad_add(start, offset));
     }
     return 0;
 }
@@ -256,7 +256,7 @@ QUAD_fromstr(char *str, void *data, char **endptr,
         *endptr = str;
         return -1;
     }
-    quad_store(data, value);
+    npy_quad_store(data, value);
     *endptr = end;
     return 0;
 }
@@ -288,7 +288,7 @@ QUAD_scan(FILE *fp, void *data, void *NPY_UNUSED(ignore),
             || quad_from_token(token, length, &value) < 0) {
         return 0;
     }
-    quad_store(data, value);
+    npy_quad_store(data, value);
     return 1;
 }
 
@@ -321,7 +321,7 @@ quad_to_flexible(void *input, void *output, npy_intp n,
     char *ip = input, *op = output;
 
     for (npy_intp i = 0; i < n; i++, ip += sizeof(npy_quad), op += out_size) {
-        const char *text = quad_scalar_text(quad_load(ip));
+        const char *text = quad_scalar_text(npy_quad_load(ip));
         if (text == NULL) {
             return;
         }
@@ -375,7 +375,7 @@ flexible_to_quad(void *input, void *output, npy_intp n,
         if (flexible_item_to_quad(ip, in_size, unicode, &value) < 0) {
             return;
         }
-        quad_store(op, value);
+        npy_quad_store(op, value);
     }
 }
 

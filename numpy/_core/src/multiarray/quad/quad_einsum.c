@@ -22,7 +22,7 @@
 static inline npy_quad
 operand(char *const *dataptr, npy_intp const *strides, int k, npy_intp i)
 {
-    return quad_load(dataptr[k] + i * strides[k]);
+    return npy_quad_load(dataptr[k] + i * strides[k]);
 }
 
 
@@ -46,6 +46,6 @@ quad_einsum_sum_of_products(int nop, char **dataptr, npy_intp const *strides,
             }
             sum = npy_quad_fma(product, operand(dataptr, strides, nop - 1, i), sum);
         }
-        quad_store(dataptr[nop] + i * strides[nop], sum);
+        npy_quad_store(dataptr[nop] + i * strides[nop], sum);
     }
 }

@@ -46,7 +46,7 @@ unary_loop(PyArrayMethod_Context *context, char *const args[],
 {
     quad_unary_func *func = (quad_unary_func *)context->method->static_data;
     UNARY_LOOP {
-        quad_store(op1, func(quad_load(ip1)));
+        npy_quad_store(op1, func(npy_quad_load(ip1)));
     }
     return 0;
 }
@@ -60,7 +60,7 @@ predicate_loop(PyArrayMethod_Context *context, char *const args[],
     quad_predicate_func *func =
             (quad_predicate_func *)context->method->static_data;
     UNARY_LOOP {
-        *(npy_bool *)op1 = (npy_bool)(func(quad_load(ip1)) != 0);
+        *(npy_bool *)op1 = (npy_bool)(func(npy_quad_load(ip1)) != 0);
     }
     return 0;
 }
@@ -73,7 +73,7 @@ binary_loop(PyArrayMethod_Context *context, char *const args[],
 {
     quad_binary_func *func = (quad_binary_func *)context->method->static_data;
     BINARY_LOOP {
-        quad_store(op1, func(quad_load(ip1), quad_load(ip2)));
+        npy_quad_store(op1, func(npy_quad_load(ip1), npy_quad_load(ip2)));
     }
     return 0;
 }
@@ -87,7 +87,7 @@ relation_loop(PyArrayMethod_Context *context, char *const args[],
     quad_relation_func *func =
             (quad_relation_func *)context->method->static_data;
     BINARY_LOOP {
-        *(npy_bool *)op1 = (npy_bool)(func(quad_load(ip1), quad_load(ip2)) != 0);
+        *(npy_bool *)op1 = (npy_bool)(func(npy_quad_load(ip1), npy_quad_load(ip2)) != 0);
     }
     return 0;
 }
@@ -119,14 +119,14 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
     if (n < 8) {
         npy_quad sum = npy_quad_from_int64(0);
         for (npy_intp i = 0; i < n; i++) {
-            sum = npy_quad_add(sum, quad_load(data + i * stride));
+            sum = npy_quad_add(sum, npy_quad_load(data + i * stride));
         }
         return sum;
     }
     if (n <= QUAD_PAIRWISE_BLOCKSIZE) {
         npy_quad r[8];
         for (int j = 0; j < 8; j++) {
-            r[j] = quad_load(data + j * stride);
+            r[j] = npy_quad_load(data + j * stride);
         }
         npy_intp i;
         for (i = 8; i < n - (n % 8); i += 8) {
@@ -140,7 +140,7 @@ pairwise_sum(const char *data, npy_intp n, npy_intp stride)
                 npy_quad_add(npy_quad_add(r[4], r[5]),
                              npy_quad_add(r[6], r[7])));
         for (; i < n; i++) {
-            sum = npy_quad_add(sum, quad_load(data + i * stride));
+            sum = npy_quad_add(sum, npy_quad_load(data + i * stride));
         }
         return sum;
     }
@@ -199,8 +199,8 @@ add_strided_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
         return arithmetic(QUAD_ADD, args, dimensions, steps);
     }
     npy_quad sum = npy_quad_add(
-            quad_load(args[0]), pairwise_sum(args[1], dimensions[0], steps[1]));
-    quad_store(args[2], sum);
+            npy_quad_load(args[0]), pairwise_sum(args[1], dimensions[0], steps[1]));
+    npy_quad_store(args[2], sum);
     return 0;
 }
 
@@ -212,8 +212,8 @@ divmod_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
 {
     BINARY_LOOP_TWO_OUT {
         npy_quad mod;
-        quad_store(op1, npy_quad_divmod(quad_load(ip1), quad_load(ip2), &mod));
-        quad_store(op2, mod);
+        npy_quad_store(op1, npy_quad_divmod(npy_quad_load(ip1), npy_quad_load(ip2), &mod));
+        npy_quad_store(op2, mod);
     }
     return 0;
 }
@@ -238,7 +238,7 @@ ldexp_loop(PyArrayMethod_Context *context, char *const args[],
         }
         /* to an int: npy_quad_ldexp clamps whatever is beyond the range */
         exponent = exponent > INT_MAX ? INT_MAX : (exponent < INT_MIN ? INT_MIN : exponent);
-        quad_store(op1, npy_quad_ldexp(quad_load(ip1), (int)exponent));
+        npy_quad_store(op1, npy_quad_ldexp(npy_quad_load(ip1), (int)exponent));
     }
     return 0;
 }
@@ -251,7 +251,7 @@ frexp_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
 {
     UNARY_LOOP_TWO_OUT {
         int exponent;
-        quad_store(op1, npy_quad_frexp(quad_load(ip1), &exponent));
+        npy_quad_store(op1, npy_quad_frexp(npy_quad_load(ip1), &exponent));
         memcpy(op2, &exponent, sizeof(exponent));
     }
     return 0;
@@ -265,8 +265,8 @@ modf_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
 {
     UNARY_LOOP_TWO_OUT {
         npy_quad integral;
-        quad_store(op1, npy_quad_modf(quad_load(ip1), &integral));
-        quad_store(op2, integral);
+        npy_quad_store(op1, npy_quad_modf(npy_quad_load(ip1), &integral));
+        npy_quad_store(op2, integral);
     }
     return 0;
 }
@@ -285,7 +285,7 @@ static void
 store_dot(const char *a, npy_intp a_step, const char *b, npy_intp b_step, npy_intp n,
           char *out)
 {
-    quad_store(out, npy_quad_from_int64(0));
+    npy_quad_store(out, npy_quad_from_int64(0));
     dot_strided(a, a_step, b, b_step, n, out);
 }
 
@@ -398,10 +398,10 @@ clip_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
           NpyAuxData *NPY_UNUSED(auxdata))
 {
     TERNARY_LOOP {
-        npy_quad x = quad_load(ip1), lo = quad_load(ip2), hi = quad_load(ip3);
+        npy_quad x = npy_quad_load(ip1), lo = npy_quad_load(ip2), hi = npy_quad_load(ip3);
         x = (npy_quad_isnan(x) || npy_quad_ge(x, lo)) ? x : lo;
         x = (npy_quad_isnan(x) || npy_quad_le(x, hi)) ? x : hi;
-        quad_store(op1, x);
+        npy_quad_store(op1, x);
     }
     return 0;
 }
@@ -411,7 +411,7 @@ static int
 zero_initial(PyArrayMethod_Context *NPY_UNUSED(context),
              npy_bool NPY_UNUSED(reduction_is_empty), void *initial)
 {
-    quad_store(initial, npy_quad_from_int64(0));
+    npy_quad_store(initial, npy_quad_from_int64(0));
     return 1;
 }
 
@@ -420,7 +420,7 @@ static int
 one_initial(PyArrayMethod_Context *NPY_UNUSED(context),
             npy_bool NPY_UNUSED(reduction_is_empty), void *initial)
 {
-    quad_store(initial, npy_quad_from_int64(1));
+    npy_quad_store(initial, npy_quad_from_int64(1));
     return 1;
 }
 
@@ -430,7 +430,7 @@ static int
 minus_inf_initial(PyArrayMethod_Context *NPY_UNUSED(context),
                   npy_bool NPY_UNUSED(reduction_is_empty), void *initial)
 {
-    quad_store(initial, npy_quad_negative(npy_quad_inf()));
+    npy_quad_store(initial, npy_quad_negative(npy_quad_inf()));
     return 1;
 }
 

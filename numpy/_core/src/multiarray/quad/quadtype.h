@@ -29,21 +29,6 @@ extern "C" {
 extern NPY_NO_EXPORT PyTypeObject PyQuadArrType_Type;
 extern NPY_NO_EXPORT _PyArray_LegacyDescr QUAD_Descr;
 
-/* Array elements may be unaligned: loads and stores go through memcpy. */
-static inline npy_quad
-quad_load(const void *data)
-{
-    npy_quad value;
-    memcpy(&value, data, sizeof(value));
-    return value;
-}
-
-static inline void
-quad_store(void *data, npy_quad value)
-{
-    memcpy(data, &value, sizeof(value));
-}
-
 /* Reverses the 16 bytes of one element (the other byte order). */
 static inline void
 quad_byteswap(void *data)
