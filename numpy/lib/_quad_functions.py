@@ -2,12 +2,13 @@
 
 `sinc`, `angle(deg=True)` and `unwrap` use the float64 constant `pi`, and
 `i0` float64 Chebyshev coefficients: for np.quad data they would give
-float64's precision silently.  _function_base_impl.py calls these hooks,
-which change nothing for the other dtypes.
+float64's precision silently, and `interp`'s C code knows only float64 and
+complex128.  _function_base_impl.py calls these hooks, which change nothing
+for the other dtypes.
 """
 import numpy as np
 
-__all__ = ["pi_like", "to_degrees", "full_turn_like", "is_quad", "i0"]
+__all__ = ["pi_like", "to_degrees", "full_turn_like", "is_quad", "i0", "any_quad", "interp"]
 
 # i0's power series serves below this; the asymptotic series above, whose
 # smallest term, about exp(-2x), is then below 2**-129
@@ -18,6 +19,10 @@ _SERIES_TOLERANCE = np.quad(2) ** -118
 
 def is_quad(x):
     return np.asarray(x).dtype == np.quad
+
+
+def any_quad(*values):
+    return any(is_quad(value) for value in values)
 
 
 def _quad_pi():
@@ -83,3 +88,67 @@ def i0(x):
     result[np.isinf(x)] = np.inf
     result[np.isnan(x)] = x[np.isnan(x)]
     return result
+
+
+def _as_quad(value, name):
+    value = np.asarray(value)
+    if value.dtype.kind == "c":
+        raise TypeError(f"np.interp cannot mix quad with {value.dtype.name} {name}: "
+                        "numpy-dive has no complex quad")
+    return value.astype(np.quad)
+
+
+def _periodic(x, xp, fp, period):
+    """interp's periodic case as upstream reduces it: x and xp taken modulo
+    the period, and xp sorted and extended by one point at each end."""
+    if period == 0:
+        raise ValueError("period must be a non-zero value")
+    period = abs(_as_quad(period, "period"))
+    if xp.ndim != 1 or fp.ndim != 1:
+        raise ValueError("Data points must be 1-D sequences")
+    if xp.shape[0] != fp.shape[0]:
+        raise ValueError("fp and xp are not of the same length")
+    x = x % period
+    xp = xp % period
+    order = np.argsort(xp)
+    xp, fp = xp[order], fp[order]
+    xp = np.concatenate((xp[-1:] - period, xp, xp[0:1] + period))
+    fp = np.concatenate((fp[-1:], fp, fp[0:1]))
+    return x, xp, fp
+
+
+def interp(x, xp, fp, left=None, right=None, period=None):
+    """np.interp when x, xp or fp is quad: all three in quad, and the
+    result as np.interp's C loop computes it for float64 (the slope from
+    the left point, from the right one if that gives NaN, and the sample
+    itself at a sample point)."""
+    x, xp, fp = _as_quad(x, "x"), _as_quad(xp, "xp"), _as_quad(fp, "fp")
+    if period is not None:
+        x, xp, fp = _periodic(x, xp, fp, period)
+        left = right = None
+    if xp.ndim != 1 or fp.ndim != 1:
+        raise ValueError("xp and fp must be 1-D sequences")
+    if xp.size == 0:
+        raise ValueError("array of sample points is empty")
+    if fp.size != xp.size:
+        raise ValueError("fp and xp are not of the same length.")
+    below = fp[0] if left is None else _as_quad(left, "left")
+    above = fp[-1] if right is None else _as_quad(right, "right")
+    if xp.size == 1:
+        result = np.where(x < xp[0], below, np.where(x > xp[0], above, fp[0]))
+        return result[()]
+    # xp[j] <= x < xp[j + 1], clipped to the intervals that exist
+    j = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, xp.size - 2)
+    x0, x1, y0, y1 = xp[j], xp[j + 1], fp[j], fp[j + 1]
+    # the C loop raises no floating-point warnings (equal samples in xp
+    # divide by zero), and neither does this
+    with np.errstate(all="ignore"):
+        slope = (y1 - y0) / (x1 - x0)
+        result = slope * (x - x0) + y0
+        from_right = slope * (x - x1) + y1
+    result = np.where(np.isnan(result), from_right, result)
+    result = np.where(np.isnan(result) & (y0 == y1), y0, result)
+    result = np.where(x == x0, y0, result)
+    result = np.where(x == xp[-1], fp[-1], result)
+    result = np.where(x < xp[0], below, np.where(x > xp[-1], above, result))
+    return np.where(np.isnan(x), x, result)[()]

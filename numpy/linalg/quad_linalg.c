@@ -11,18 +11,21 @@
  * only if the determinant does.  cholesky factors A = L L^T from one
  * triangle, as LAPACK's potrf does, and the QR loops leave A = Q R in
  * geqrf's form (R above, Householder vectors below, their scalars apart)
- * and form Q from it as orgqr does.
+ * and form Q from it as orgqr does.  svd and lstsq run one-sided Jacobi,
+ * eigh and eigvalsh two-sided Jacobi (see jacobi_svd).
  *
  * As the LAPACK loops do, a loop clears the floating-point flags its own
  * arithmetic raises and raises invalid for a singular matrix (a zero pivot,
- * getrf's info > 0), or one that is not positive definite for cholesky,
- * after filling the output with NaN: np.linalg turns that flag into
+ * getrf's info > 0), one that is not positive definite for cholesky, or
+ * NaN or infinite entries or no convergence for Jacobi, after filling the
+ * output with NaN: np.linalg turns that flag into
  * LinAlgError.  The loops run without the GIL.
  */
 #define NPY_TARGET_VERSION NPY_2_1_API_VERSION
 #define NPY_NO_DEPRECATED_API NPY_API_VERSION
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <limits.h>
 #include <string.h>
 
 #include "numpy/arrayobject.h"
@@ -155,10 +158,11 @@ back_substitute(const npy_quad *a, npy_intp n, npy_quad *rhs, npy_intp nrhs)
  * The core of one gufunc call: its core dimensions, and each operand's core
  * strides (the data pointer is set matrix by matrix).
  */
+#define MAX_OPERANDS 7           /* lstsq's */
 typedef struct {
     npy_intp m, n, k;
     npy_intp q_cols;            /* Q's columns, for qr_reduced and qr_complete */
-    strided_matrix at[3];
+    strided_matrix at[MAX_OPERANDS];
 } core_shape;
 
 /* Operand `i` of the current matrix. */
@@ -199,7 +203,7 @@ for_each_matrix(char *const data[], const npy_intp outer[], int nargs, npy_intp 
     char barrier;
     int invalid = (npy_clear_floatstatus_barrier(&barrier) & NPY_FPE_INVALID) != 0;
     int failed = 0;
-    char *operands[3];
+    char *operands[MAX_OPERANDS];
     for (npy_intp s = 0; s < count; s++) {
         for (int k = 0; k < nargs; k++) {
             operands[k] = data[k] + s * outer[k];
@@ -490,27 +494,38 @@ qr_r_raw_step(char **operands, npy_quad *a, const core_shape *shape)
 }
 
 /*
- * qr_reduced: (m,n),(k)->(m,k) and qr_complete: (m,n),(n)->(m,m): the
- * first q_cols columns of Q = H_0 ...
- * H_{k-1}, from qr_r_raw's output, applied to the identity's columns last
+ * Columns first..first+q_cols-1 of Q = H_0 H_1 ... H_{k-1} into the
+ * row-major m x q_cols `q`, the reflectors as householder_qr left them in
+ * the row-major m x n `a` and `tau`: applied to the identity's columns last
  * reflector first, as orgqr does.
+ */
+static void
+form_q_columns(const npy_quad *a, npy_intp m, npy_intp n, const npy_quad *tau,
+               npy_intp k, npy_quad *q, npy_intp first, npy_intp q_cols)
+{
+    for (npy_intp i = 0; i < m * q_cols; i++) {
+        q[i] = npy_quad_from_int64(i / q_cols == first + i % q_cols);
+    }
+    for (npy_intp r = k - 1; r >= 0; r--) {
+        /* the columns of e_j with j < r are still zero from row r down */
+        npy_intp zero_below = r - first;
+        apply_reflector(a, n, r, tau[r], q, q_cols, zero_below > 0 ? zero_below : 0, m);
+    }
+}
+
+/*
+ * qr_reduced: (m,n),(k)->(m,k) and qr_complete: (m,n),(n)->(m,m): the
+ * first q_cols columns of Q from qr_r_raw's output.
  */
 static int
 q_step(char **operands, npy_quad *a, const core_shape *shape)
 {
     npy_intp m = shape->m, n = shape->n, k = shape->k;
-    npy_intp q_cols = shape->q_cols;
     npy_quad *tau = a + m * n, *q = tau + k;
     gather(a, operand(shape, operands, 0), m, n);
     gather(tau, operand(shape, operands, 1), k, 1);
-    for (npy_intp i = 0; i < m * q_cols; i++) {
-        q[i] = npy_quad_from_int64(i / q_cols == i % q_cols);
-    }
-    for (npy_intp r = k - 1; r >= 0; r--) {
-        /* columns left of r are still zero from row r down */
-        apply_reflector(a, n, r, tau[r], q, q_cols, r, m);
-    }
-    scatter(operand(shape, operands, 2), q, m, q_cols);
+    form_q_columns(a, m, n, tau, k, q, 0, shape->q_cols);
+    scatter(operand(shape, operands, 2), q, m, shape->q_cols);
     return 0;
 }
 
@@ -531,9 +546,561 @@ QUAD_LINALG_LOOP(qr_complete_loop, 3, DIM_M * DIM_N + DIM_N + DIM_M * DIM_M, q_s
 #undef DIM_M
 
 
-/* np.quad at every operand of the gufunc `name` in `d`: `loop`. */
+/*
+ * The singular value decomposition and the symmetric eigenproblem, by
+ * Jacobi's method: rotations in one plane at a time, each annihilating one
+ * inner product (one-sided, Hestenes's, for the SVD) or one off-diagonal
+ * entry (two-sided, for eigh), swept cyclically until a sweep finds nothing
+ * above the threshold.  Against a threshold relative to the two vectors'
+ * norms (or the two diagonal entries), Jacobi finds small singular values
+ * and the eigenvalues of a positive definite matrix to high relative
+ * accuracy, which the bidiagonal and tridiagonal reductions of LAPACK do
+ * not (Demmel and Veselic, SIAM J. Matrix Anal. Appl. 13, 1992).
+ */
+#define JACOBI_MAX_SWEEPS 60
+
+static npy_quad
+dot(const npy_quad *x, const npy_quad *y, npy_intp count)
+{
+    npy_quad sum = npy_quad_from_int64(0);
+    for (npy_intp j = 0; j < count; j++) {
+        sum = npy_quad_fma(x[j], y[j], sum);
+    }
+    return sum;
+}
+
+/* (x, y) = (c x - s y, s x + c y), x and y `stride` quads apart */
+static void
+rotate(npy_quad *x, npy_quad *y, npy_intp stride, npy_quad c, npy_quad s,
+       npy_intp count)
+{
+    for (npy_intp j = 0; j < count * stride; j += stride) {
+        npy_quad xj = x[j], yj = y[j];
+        x[j] = npy_quad_fma(c, xj, npy_quad_negative(npy_quad_mul(s, yj)));
+        y[j] = npy_quad_fma(s, xj, npy_quad_mul(c, yj));
+    }
+}
+
+static void
+set_identity(npy_quad *a, npy_intp n)
+{
+    for (npy_intp i = 0; i < n * n; i++) {
+        a[i] = npy_quad_from_int64(i % (n + 1) == 0);
+    }
+}
+
+/*
+ * Scales the `count` values of `a` by a power of two that brings the
+ * largest magnitude into [0.5, 1), so that squares and products of entries
+ * neither overflow nor lose the small ones; returns its exponent (the
+ * values were a * 2**exponent), or INT_MIN if a value is NaN or infinite.
+ */
 static int
-add_loop(PyObject *d, const char *name, PyArrayMethod_StridedLoop *loop)
+scale_to_unit(npy_quad *a, npy_intp count)
+{
+    npy_quad largest = npy_quad_from_int64(0);
+    for (npy_intp i = 0; i < count; i++) {
+        if (!npy_quad_isfinite(a[i])) {
+            return INT_MIN;
+        }
+        largest = npy_quad_fmax(largest, npy_quad_absolute(a[i]));
+    }
+    int exponent = 0;
+    if (!npy_quad_iszero(largest)) {
+        npy_quad_frexp(largest, &exponent);
+    }
+    for (npy_intp i = 0; i < count; i++) {
+        a[i] = npy_quad_ldexp(a[i], -exponent);
+    }
+    return exponent;
+}
+
+/*
+ * t = tan(phi) of the rotation that annihilates `off` between the diagonal
+ * entries (or squared norms) `first` and `second`: the root of
+ * t**2 + 2 zeta t - 1 = 0 of smaller magnitude, zeta = (second - first) /
+ * (2 off), so that |phi| <= pi/4; c = cos(phi), s = sin(phi).
+ */
+static npy_quad
+rotation(npy_quad first, npy_quad second, npy_quad off, npy_quad *c, npy_quad *s)
+{
+    npy_quad one = npy_quad_from_int64(1);
+    npy_quad zeta = npy_quad_div(npy_quad_sub(second, first), npy_quad_ldexp(off, 1));
+    npy_quad t = npy_quad_div(one, npy_quad_add(npy_quad_absolute(zeta),
+                                                npy_quad_hypot(one, zeta)));
+    t = npy_quad_copysign(t, zeta);
+    *c = npy_quad_div(one, npy_quad_hypot(one, t));
+    *s = npy_quad_mul(*c, t);
+    return t;
+}
+
+/* True if |off| is within tol * sqrt(|first|) * sqrt(|second|). */
+static int
+negligible(npy_quad off, npy_quad first, npy_quad second, npy_quad tol)
+{
+    npy_quad bound = npy_quad_mul(npy_quad_mul(tol, npy_quad_sqrt(npy_quad_absolute(first))),
+                                  npy_quad_sqrt(npy_quad_absolute(second)));
+    return npy_quad_le(npy_quad_absolute(off), bound);
+}
+
+/* n times the unit roundoff's double: the threshold of n-vectors' sweeps */
+static npy_quad
+sweep_threshold(npy_intp n)
+{
+    return npy_quad_ldexp(npy_quad_from_int64(n > 0 ? n : 1), -112);
+}
+
+static void
+swap_quads(npy_quad *x, npy_intp i, npy_intp k)
+{
+    npy_quad t = x[i];
+    x[i] = x[k];
+    x[k] = t;
+}
+
+/*
+ * Orders `values` (count) descending or ascending, and the rows of the
+ * row-major count x len `rows` and count x count `more` with them (either
+ * may be NULL); selection sort, as Jacobi leaves them nearly sorted.
+ */
+static void
+sort_with_rows(npy_quad *values, npy_intp count, int descending, npy_quad *rows,
+               npy_intp len, npy_quad *more)
+{
+    for (npy_intp i = 0; i < count; i++) {
+        npy_intp best = i;
+        for (npy_intp k = i + 1; k < count; k++) {
+            if (descending ? npy_quad_gt(values[k], values[best])
+                           : npy_quad_lt(values[k], values[best])) {
+                best = k;
+            }
+        }
+        if (best != i) {
+            swap_quads(values, i, best);
+            if (rows != NULL) {
+                swap_rows(rows, len, i, best);
+            }
+            if (more != NULL) {
+                swap_rows(more, count, i, best);
+            }
+        }
+    }
+}
+
+/*
+ * One-sided Jacobi on the k rows (k <= len) of the row-major k x len `x`:
+ * finds the orthogonal J (row-major k x k into `j`, unless NULL) for which
+ * the rows of J X are orthogonal, so that X = J^T diag(sigma) Y.  On return
+ * `sigma` holds the singular values, descending, and `x` the rows of Y:
+ * unit vectors, and zeros where sigma is 0.  Before each vector's turn in a
+ * sweep the longest of those left takes its place (de Rijk's pivoting).
+ * 0 if X has a NaN or an infinity, or no convergence (x is then garbage).
+ */
+static int
+jacobi_svd(npy_quad *x, npy_intp k, npy_intp len, npy_quad *j, npy_quad *sigma)
+{
+    int exponent = scale_to_unit(x, k * len);
+    if (exponent == INT_MIN) {
+        return 0;
+    }
+    if (j != NULL) {
+        set_identity(j, k);
+    }
+    for (npy_intp i = 0; i < k; i++) {
+        sigma[i] = dot(x + i * len, x + i * len, len);
+    }
+    npy_quad tol = sweep_threshold(len);
+    int rotated = 1;
+    for (int sweep = 0; sweep < JACOBI_MAX_SWEEPS && rotated; sweep++) {
+        rotated = 0;
+        for (npy_intp p = 0; p < k - 1; p++) {
+            npy_intp longest = p;
+            for (npy_intp q = p + 1; q < k; q++) {
+                if (npy_quad_gt(sigma[q], sigma[longest])) {
+                    longest = q;
+                }
+            }
+            if (longest != p) {
+                swap_quads(sigma, p, longest);
+                swap_rows(x, len, p, longest);
+                if (j != NULL) {
+                    swap_rows(j, k, p, longest);
+                }
+            }
+            npy_quad *xp = x + p * len;
+            for (npy_intp q = p + 1; q < k; q++) {
+                npy_quad *xq = x + q * len;
+                npy_quad gamma = dot(xp, xq, len);
+                if (negligible(gamma, sigma[p], sigma[q], tol)) {
+                    continue;
+                }
+                npy_quad c, s;
+                rotation(sigma[p], sigma[q], gamma, &c, &s);
+                rotate(xp, xq, 1, c, s, len);
+                if (j != NULL) {
+                    rotate(j + p * k, j + q * k, 1, c, s, k);
+                }
+                sigma[p] = dot(xp, xp, len);
+                sigma[q] = dot(xq, xq, len);
+                rotated = 1;
+            }
+        }
+    }
+    if (rotated) {
+        return 0;
+    }
+    for (npy_intp i = 0; i < k; i++) {
+        npy_quad norm = npy_quad_sqrt(sigma[i]);
+        npy_quad *row = x + i * len;
+        for (npy_intp l = 0; l < len; l++) {
+            row[l] = npy_quad_iszero(norm) ? norm : npy_quad_div(row[l], norm);
+        }
+        sigma[i] = npy_quad_ldexp(norm, exponent);
+    }
+    sort_with_rows(sigma, k, 1, x, len, j);
+    return 1;
+}
+
+/*
+ * Rows rank..total-1 of the row-major `x` (len columns) made an
+ * orthonormal basis of the complement of its first `rank` rows (which are
+ * orthonormal): the last columns of Q in the QR factorisation of the
+ * len x rank matrix of those rows, `work` its (len + 1) x len scratch and Q's.
+ */
+static void
+complete_rows(npy_quad *x, npy_intp rank, npy_intp total, npy_intp len, npy_quad *work)
+{
+    if (rank == total) {
+        return;
+    }
+    npy_quad *tau = work + len * rank, *q = tau + rank;
+    for (npy_intp i = 0; i < len; i++) {
+        for (npy_intp r = 0; r < rank; r++) {
+            work[i * rank + r] = x[r * len + i];
+        }
+    }
+    householder_qr(work, len, rank, tau);
+    form_q_columns(work, len, rank, tau, rank, q, rank, total - rank);
+    for (npy_intp i = rank; i < total; i++) {
+        for (npy_intp l = 0; l < len; l++) {
+            x[i * len + l] = q[l * (total - rank) + i - rank];
+        }
+    }
+}
+
+static inline strided_matrix
+transposed(strided_matrix m)
+{
+    strided_matrix t = {m.data, m.cols, m.rows};
+    return t;
+}
+
+/*
+ * svd: (m,n)->(p) and svd_s: (m,n)->(m,p),(p),(p,n) and svd_f:
+ * (m,n)->(m,m),(p),(n,n).  Jacobi runs on the p = min(m, n) rows of A or of
+ * A^T: A = J^T diag(s) Y when m <= n, so U = J^T and Vh = Y; A = Y^T
+ * diag(s) J when m > n, so U = Y^T and Vh = J.  Y's rows of zero singular
+ * values and, for full matrices, its rows up to max(m, n), are an
+ * orthonormal completion.
+ */
+enum { VALUES_ONLY, REDUCED, FULL };
+
+static int
+svd_of(char **operands, npy_quad *scratch, const core_shape *shape, int vectors)
+{
+    npy_intp m = shape->m, n = shape->n;
+    int tall = m > n;
+    npy_intp p = tall ? n : m, len = tall ? m : n;
+    npy_quad *x = scratch, *sigma = x + len * len, *j = sigma + p;
+    npy_quad *work = j + p * p;
+    strided_matrix a = operand(shape, operands, 0);
+    gather(x, tall ? transposed(a) : a, p, len);
+    int converged = jacobi_svd(x, p, len, vectors == VALUES_ONLY ? NULL : j, sigma);
+    if (vectors == VALUES_ONLY) {
+        if (!converged) {
+            fill(operand(shape, operands, 1), npy_quad_nan(), p, 1);
+            return 1;
+        }
+        scatter(operand(shape, operands, 1), sigma, p, 1);
+        return 0;
+    }
+    npy_intp y_rows = vectors == FULL ? len : p;
+    strided_matrix u = operand(shape, operands, 1), s = operand(shape, operands, 2);
+    strided_matrix vh = operand(shape, operands, 3);
+    npy_intp u_cols = vectors == FULL ? m : p, vh_rows = vectors == FULL ? n : p;
+    if (!converged) {
+        fill(u, npy_quad_nan(), m, u_cols);
+        fill(s, npy_quad_nan(), p, 1);
+        fill(vh, npy_quad_nan(), vh_rows, n);
+        return 1;
+    }
+    npy_intp rank = 0;
+    while (rank < p && !npy_quad_iszero(sigma[rank])) {
+        rank++;
+    }
+    complete_rows(x, rank, y_rows, len, work);
+    scatter(s, sigma, p, 1);
+    if (tall) {
+        scatter(transposed(u), x, y_rows, len);
+        scatter(vh, j, p, p);
+    }
+    else {
+        scatter(transposed(u), j, p, p);
+        scatter(vh, x, y_rows, len);
+    }
+    return 0;
+}
+
+static int
+svd_values_step(char **operands, npy_quad *scratch, const core_shape *shape)
+{
+    return svd_of(operands, scratch, shape, VALUES_ONLY);
+}
+
+static int
+svd_reduced_step(char **operands, npy_quad *scratch, const core_shape *shape)
+{
+    return svd_of(operands, scratch, shape, REDUCED);
+}
+
+static int
+svd_full_step(char **operands, npy_quad *scratch, const core_shape *shape)
+{
+    return svd_of(operands, scratch, shape, FULL);
+}
+
+
+/*
+ * lstsq: (m,n),(m,nrhs),()->(n,nrhs),(nrhs),(),(p), as LAPACK's gelsd
+ * answers it: the minimum-norm solution X = A^+ B, with A^+ from the SVD
+ * without the singular values at or below rcond * s[0] (rcond < 0: the
+ * unit roundoff), their count the rank, and the residuals |B - A X|**2 of
+ * each column.  With A = Y^T diag(s) J (m > n), A^+ = J^T diag(s)^+ Y; with
+ * A = J^T diag(s) Y, A^+ = Y^T diag(s)^+ J.
+ */
+static int
+lstsq_step(char **operands, npy_quad *scratch, const core_shape *shape)
+{
+    npy_intp m = shape->m, n = shape->n, nrhs = shape->k;
+    int tall = m > n;
+    npy_intp p = tall ? n : m, len = tall ? m : n;
+    npy_quad *x = scratch, *sigma = x + p * len, *j = sigma + p;
+    npy_quad *b = j + p * p, *c = b + m * nrhs, *solution = c + p * nrhs;
+    strided_matrix a = operand(shape, operands, 0);
+    gather(x, tall ? transposed(a) : a, p, len);
+    gather(b, operand(shape, operands, 1), m, nrhs);
+    npy_quad rcond = npy_quad_load(operands[2]);
+    strided_matrix out_x = operand(shape, operands, 3);
+    strided_matrix residuals = operand(shape, operands, 4);
+    strided_matrix out_s = operand(shape, operands, 6);
+    if (!jacobi_svd(x, p, len, j, sigma)) {
+        fill(out_x, npy_quad_nan(), n, nrhs);
+        fill(residuals, npy_quad_nan(), nrhs, 1);
+        fill(out_s, npy_quad_nan(), p, 1);
+        *(npy_int *)operands[5] = 0;
+        return 1;
+    }
+    if (npy_quad_signbit(rcond)) {
+        rcond = npy_quad_ldexp(npy_quad_from_int64(1), -113);
+    }
+    npy_quad cutoff = p > 0 ? npy_quad_mul(rcond, sigma[0]) : rcond;
+    npy_intp rank = 0;
+    while (rank < p && npy_quad_gt(sigma[rank], cutoff)) {
+        rank++;
+    }
+    /* c = diag(s)^+ (Y B or J B), over the rank rows that count */
+    const npy_quad *left = tall ? x : j, *right = tall ? j : x;
+    npy_intp left_len = tall ? m : p, right_len = tall ? p : n;
+    for (npy_intp r = 0; r < rank; r++) {
+        for (npy_intp col = 0; col < nrhs; col++) {
+            npy_quad sum = npy_quad_from_int64(0);
+            for (npy_intp i = 0; i < left_len; i++) {
+                sum = npy_quad_fma(left[r * left_len + i], b[i * nrhs + col], sum);
+            }
+            c[r * nrhs + col] = npy_quad_div(sum, sigma[r]);
+        }
+    }
+    /* X = (J^T or Y^T) c */
+    for (npy_intp i = 0; i < n * nrhs; i++) {
+        solution[i] = npy_quad_from_int64(0);
+    }
+    for (npy_intp r = 0; r < rank; r++) {
+        for (npy_intp i = 0; i < n; i++) {
+            add_multiple(solution + i * nrhs, right[r * right_len + i], c + r * nrhs, nrhs);
+        }
+    }
+    /* B - A X, A read again from the input */
+    for (npy_intp i = 0; i < m; i++) {
+        for (npy_intp l = 0; l < n; l++) {
+            npy_quad entry = npy_quad_load(a.data + i * a.rows + l * a.cols);
+            add_multiple(b + i * nrhs, npy_quad_negative(entry), solution + l * nrhs, nrhs);
+        }
+    }
+    for (npy_intp col = 0; col < nrhs; col++) {
+        npy_quad sum = npy_quad_from_int64(0);
+        for (npy_intp i = 0; i < m; i++) {
+            sum = npy_quad_fma(b[i * nrhs + col], b[i * nrhs + col], sum);
+        }
+        npy_quad_store(residuals.data + col * residuals.rows, sum);
+    }
+    scatter(out_x, solution, n, nrhs);
+    scatter(out_s, sigma, p, 1);
+    *(npy_int *)operands[5] = (npy_int)rank;
+    return 0;
+}
+
+
+/*
+ * eigh_lo, eigh_up: (m,m)->(m),(m,m) and eigvalsh_lo, eigvalsh_up:
+ * (m,m)->(m).  The symmetric matrix of one triangle (the upper one read as
+ * the transpose's lower) is diagonalised by two-sided Jacobi, V^T A V = W;
+ * the eigenvalues ascending, as LAPACK's syevd returns them, V's columns
+ * the eigenvectors.  The rotated rows of V^T are kept.
+ */
+static int
+jacobi_eigh(npy_quad *a, npy_intp n, npy_quad *vt, npy_quad *w)
+{
+    int exponent = scale_to_unit(a, n * n);
+    if (exponent == INT_MIN) {
+        return 0;
+    }
+    if (vt != NULL) {
+        set_identity(vt, n);
+    }
+    npy_quad tol = sweep_threshold(n);
+    int rotated = 1;
+    for (int sweep = 0; sweep < JACOBI_MAX_SWEEPS && rotated; sweep++) {
+        rotated = 0;
+        for (npy_intp p = 0; p < n - 1; p++) {
+            for (npy_intp q = p + 1; q < n; q++) {
+                npy_quad app = a[p * n + p], aqq = a[q * n + q], apq = a[p * n + q];
+                if (npy_quad_iszero(apq) || negligible(apq, app, aqq, tol)) {
+                    continue;
+                }
+                npy_quad c, s;
+                npy_quad t = rotation(app, aqq, apq, &c, &s);
+                rotate(a + p, a + q, n, c, s, n);
+                rotate(a + p * n, a + q * n, 1, c, s, n);
+                a[p * n + p] = npy_quad_fma(npy_quad_negative(t), apq, app);
+                a[q * n + q] = npy_quad_fma(t, apq, aqq);
+                a[p * n + q] = a[q * n + p] = npy_quad_from_int64(0);
+                if (vt != NULL) {
+                    rotate(vt + p * n, vt + q * n, 1, c, s, n);
+                }
+                rotated = 1;
+            }
+        }
+    }
+    if (rotated) {
+        return 0;
+    }
+    for (npy_intp i = 0; i < n; i++) {
+        w[i] = npy_quad_ldexp(a[i * n + i], exponent);
+    }
+    sort_with_rows(w, n, 0, vt, n, NULL);
+    return 1;
+}
+
+static int
+eigh_of(char **operands, npy_quad *a, const core_shape *shape, int vectors)
+{
+    npy_intp m = shape->m;
+    npy_quad *w = a + m * m, *vt = w + m;
+    gather(a, operand(shape, operands, 0), m, m);
+    for (npy_intp i = 0; i < m; i++) {
+        for (npy_intp j = i + 1; j < m; j++) {
+            a[i * m + j] = a[j * m + i];
+        }
+    }
+    strided_matrix out_w = operand(shape, operands, 1);
+    if (!jacobi_eigh(a, m, vectors ? vt : NULL, w)) {
+        fill(out_w, npy_quad_nan(), m, 1);
+        if (vectors) {
+            fill(operand(shape, operands, 2), npy_quad_nan(), m, m);
+        }
+        return 1;
+    }
+    scatter(out_w, w, m, 1);
+    if (vectors) {
+        scatter(transposed(operand(shape, operands, 2)), vt, m, m);
+    }
+    return 0;
+}
+
+static int
+eigh_step(char **operands, npy_quad *scratch, const core_shape *shape)
+{
+    return eigh_of(operands, scratch, shape, 1);
+}
+
+static int
+eigvalsh_step(char **operands, npy_quad *scratch, const core_shape *shape)
+{
+    return eigh_of(operands, scratch, shape, 0);
+}
+
+#define DIM_M dimensions[1]
+#define DIM_N dimensions[2]
+#define DIM_K dimensions[3]
+#define DIM_LONG (DIM_M > DIM_N ? DIM_M : DIM_N)
+#define DIM_SHORT (DIM_M < DIM_N ? DIM_M : DIM_N)
+/* Y (long x long), sigma, J, and complete_rows's QR */
+#define SVD_SCRATCH (DIM_LONG * DIM_LONG + DIM_SHORT + DIM_SHORT * DIM_SHORT \
+                     + (DIM_LONG + 1) * DIM_LONG + DIM_LONG * DIM_LONG)
+QUAD_LINALG_LOOP(svd_loop, 2, SVD_SCRATCH, svd_values_step,
+                 {DIM_M, DIM_N, 0, 0, {{NULL, steps[2], steps[3]},
+                                       {NULL, steps[4], 0}}})
+QUAD_LINALG_LOOP(svd_s_loop, 4, SVD_SCRATCH, svd_reduced_step,
+                 {DIM_M, DIM_N, 0, 0, {{NULL, steps[4], steps[5]},
+                                       {NULL, steps[6], steps[7]},
+                                       {NULL, steps[8], 0},
+                                       {NULL, steps[9], steps[10]}}})
+QUAD_LINALG_LOOP(svd_f_loop, 4, SVD_SCRATCH, svd_full_step,
+                 {DIM_M, DIM_N, 0, 0, {{NULL, steps[4], steps[5]},
+                                       {NULL, steps[6], steps[7]},
+                                       {NULL, steps[8], 0},
+                                       {NULL, steps[9], steps[10]}}})
+/* lstsq's dimensions are m, n, nrhs, p; Y, sigma, J, B, c and X */
+QUAD_LINALG_LOOP(lstsq_loop, 7,
+                 DIM_SHORT * DIM_LONG + DIM_SHORT + DIM_SHORT * DIM_SHORT
+                 + (DIM_M + DIM_SHORT + DIM_N) * DIM_K,
+                 lstsq_step,
+                 {DIM_M, DIM_N, DIM_K, 0, {{NULL, steps[7], steps[8]},
+                                           {NULL, steps[9], steps[10]},
+                                           {NULL, 0, 0},
+                                           {NULL, steps[11], steps[12]},
+                                           {NULL, steps[13], 0},
+                                           {NULL, 0, 0},
+                                           {NULL, steps[14], 0}}})
+/* A, w and V^T */
+QUAD_LINALG_LOOP(eigh_lo_loop, 3, 2 * DIM_M * DIM_M + DIM_M, eigh_step,
+                 {DIM_M, DIM_M, 0, 0, {{NULL, steps[3], steps[4]},
+                                       {NULL, steps[5], 0},
+                                       {NULL, steps[6], steps[7]}}})
+QUAD_LINALG_LOOP(eigh_up_loop, 3, 2 * DIM_M * DIM_M + DIM_M, eigh_step,
+                 {DIM_M, DIM_M, 0, 0, {{NULL, steps[4], steps[3]},
+                                       {NULL, steps[5], 0},
+                                       {NULL, steps[6], steps[7]}}})
+QUAD_LINALG_LOOP(eigvalsh_lo_loop, 2, DIM_M * DIM_M + DIM_M, eigvalsh_step,
+                 {DIM_M, DIM_M, 0, 0, {{NULL, steps[2], steps[3]},
+                                       {NULL, steps[4], 0}}})
+QUAD_LINALG_LOOP(eigvalsh_up_loop, 2, DIM_M * DIM_M + DIM_M, eigvalsh_step,
+                 {DIM_M, DIM_M, 0, 0, {{NULL, steps[3], steps[2]},
+                                       {NULL, steps[4], 0}}})
+#undef SVD_SCRATCH
+#undef DIM_SHORT
+#undef DIM_LONG
+#undef DIM_K
+#undef DIM_N
+#undef DIM_M
+
+
+/*
+ * `loop` for the gufunc `name` in `d`, np.quad at every operand but
+ * `int_operand` (lstsq's rank; -1 for none), which is NumPy's int.
+ */
+static int
+add_loop(PyObject *d, const char *name, PyArrayMethod_StridedLoop *loop, int int_operand)
 {
     PyObject *ufunc = PyDict_GetItemString(d, name);  /* borrowed */
     if (ufunc == NULL) {
@@ -545,9 +1112,14 @@ add_loop(PyObject *d, const char *name, PyArrayMethod_StridedLoop *loop)
     if (quad == NULL) {
         return -1;
     }
+    PyArray_Descr *integer = PyArray_DescrFromType(NPY_INT);
+    if (integer == NULL) {
+        Py_DECREF(quad);
+        return -1;
+    }
     PyArray_DTypeMeta *dtypes[NPY_MAXARGS];
     for (int i = 0; i < uf->nargs; i++) {
-        dtypes[i] = NPY_DTYPE(quad);
+        dtypes[i] = NPY_DTYPE(i == int_operand ? integer : quad);
     }
     PyType_Slot slots[] = {{NPY_METH_strided_loop, (void *)loop}, {0, NULL}};
     PyArrayMethod_Spec spec = {
@@ -560,7 +1132,8 @@ add_loop(PyObject *d, const char *name, PyArrayMethod_StridedLoop *loop)
         .slots = slots,
     };
     int result = PyUFunc_AddLoopFromSpec(ufunc, &spec);
-    /* the DType outlives the descriptor: NumPy keeps its builtin DTypes */
+    /* the DTypes outlive the descriptors: NumPy keeps its builtin DTypes */
+    Py_DECREF(integer);
     Py_DECREF(quad);
     return result;
 }
@@ -569,21 +1142,38 @@ add_loop(PyObject *d, const char *name, PyArrayMethod_StridedLoop *loop)
 int
 quad_linalg_add_loops(PyObject *d)
 {
+    static const struct {
+        const char *name;
+        PyArrayMethod_StridedLoop *loop;
+        int int_operand;
+    } loops[] = {
+        {"solve", solve_loop, -1},
+        {"solve1", solve1_loop, -1},
+        {"inv", inv_loop, -1},
+        {"det", det_loop, -1},
+        {"slogdet", slogdet_loop, -1},
+        {"cholesky_lo", cholesky_lo_loop, -1},
+        {"cholesky_up", cholesky_up_loop, -1},
+        {"qr_r_raw", qr_r_raw_loop, -1},
+        {"qr_reduced", qr_reduced_loop, -1},
+        {"qr_complete", qr_complete_loop, -1},
+        {"svd", svd_loop, -1},
+        {"svd_s", svd_s_loop, -1},
+        {"svd_f", svd_f_loop, -1},
+        {"lstsq", lstsq_loop, 5},
+        {"eigh_lo", eigh_lo_loop, -1},
+        {"eigh_up", eigh_up_loop, -1},
+        {"eigvalsh_lo", eigvalsh_lo_loop, -1},
+        {"eigvalsh_up", eigvalsh_up_loop, -1},
+    };
     /* this file's own copies of the API tables (no PY_ARRAY_UNIQUE_SYMBOL) */
     if (PyArray_ImportNumPyAPI() < 0 || PyUFunc_ImportUFuncAPI() < 0) {
         return -1;
     }
-    if (add_loop(d, "solve", solve_loop) < 0
-            || add_loop(d, "solve1", solve1_loop) < 0
-            || add_loop(d, "inv", inv_loop) < 0
-            || add_loop(d, "det", det_loop) < 0
-            || add_loop(d, "slogdet", slogdet_loop) < 0
-            || add_loop(d, "cholesky_lo", cholesky_lo_loop) < 0
-            || add_loop(d, "cholesky_up", cholesky_up_loop) < 0
-            || add_loop(d, "qr_r_raw", qr_r_raw_loop) < 0
-            || add_loop(d, "qr_reduced", qr_reduced_loop) < 0
-            || add_loop(d, "qr_complete", qr_complete_loop) < 0) {
-        return -1;
+    for (size_t i = 0; i < sizeof(loops) / sizeof(loops[0]); i++) {
+        if (add_loop(d, loops[i].name, loops[i].loop, loops[i].int_operand) < 0) {
+            return -1;
+        }
     }
     return 0;
 }

@@ -1665,13 +1665,15 @@ FORK_FEATURES = [
      lambda r: r == format(np.quad("0.1"), ".40e")),
     ("linalg.solve", lambda q: np.linalg.solve(np.eye(2, dtype=np.quad), q[:2]),
      lambda r: r.dtype == np.quad and bits_of(r) == bits_of(_quads()[:2])),
-    ("linalg.svd", lambda q: np.linalg.svd(np.diag(q)), TypeError),   # no quad loop yet
+    ("linalg.svd", lambda q: np.linalg.svd(np.diag(q)).S,
+     lambda r: r.dtype == np.quad and bits_of(r) == bits_of(np.sort(abs(_quads()))[::-1])),
     ("fft", lambda q: np.fft.fft(q), TypeError),
     ("einsum", lambda q: np.einsum("i,i", q, q),
      lambda r: type(r) is np.quad and bits_of(r) == bits_of(np.dot(_quads(), _quads()))),
     ("vecdot", lambda q: np.vecdot(q, q),
      lambda r: type(r) is np.quad and bits_of(r) == bits_of(np.dot(_quads(), _quads()))),
-    ("interp", lambda q: np.interp(q, q, q), TypeError),
+    ("interp", lambda q: np.interp(q, np.sort(q), np.sort(q)),
+     lambda r: r.dtype == np.quad and bits_of(r) == bits_of(_quads())),
 ]
 
 

@@ -1,5 +1,7 @@
 """numpy.lib's Python-level functions keep np.quad's precision (numpy-dive):
-sinc, angle(deg=True), unwrap and i0 against MPFR (gmpy2)."""
+sinc, angle(deg=True), unwrap and i0 against MPFR (gmpy2), and interp."""
+from fractions import Fraction
+
 import gmpy2
 import numpy as np
 import pytest
@@ -93,3 +95,60 @@ def test_other_dtypes_unchanged():
     assert np.array_equal(np.sinc(x), np.sin(np.pi * np.where(x == 0, 1e-20, x))
                           / (np.pi * np.where(x == 0, 1e-20, x)))
     assert np.unwrap(np.array([0.1, 3.0, -3.0])).dtype == np.float64
+
+
+class TestInterp:
+    def test_in_quad_precision(self):
+        """Each point one rounded slope and one fused step from the exact
+        line: float64 would leave 2**-53."""
+        xp = np.array([0, 3, 7], dtype=np.quad)
+        fp = np.array([1, 2, -5], dtype=np.quad)
+        x = np.array([1, 4, 6.5], dtype=np.quad) / 3
+        result = np.interp(x, xp, fp)
+        assert result.dtype == np.quad
+        for value, point in zip(result, x):
+            t = Fraction(*point.item().as_integer_ratio())
+            want = 1 + t / 3 if t < 3 else 2 - 7 * (t - 3) / 4
+            assert abs(Fraction(*value.item().as_integer_ratio()) - want) <= 2**-110
+
+    @pytest.mark.parametrize("left, right", [(None, None), (-7, 9.5)])
+    def test_as_the_float64_loop_at_every_special_point(self, left, right):
+        """Outside xp, at its points, repeated points, infinities and NaN:
+        the values of the C loop (exactly representable here)."""
+        xp = np.array([0, 1, 1, 2, 3, 5, 6])
+        fp = np.array([1, 2, 3, np.inf, 4, 4, -np.inf])
+        x = np.concatenate([np.linspace(-1, 7, 33), [np.nan, np.inf, -np.inf]])
+        expected = np.interp(x, xp, fp, left, right)
+        for args in ((x.astype(np.quad), xp, fp), (x, xp.astype(np.quad), fp),
+                     (x, xp, fp.astype(np.quad))):
+            result = np.interp(*args, left, right)
+            assert result.dtype == np.quad
+            np.testing.assert_array_equal(result.astype(np.float64), expected)
+
+    def test_one_point_scalars_and_period(self):
+        assert np.interp(np.quad(2), [1], [5], left=0, right=9) == 9
+        assert np.interp(np.array([0, 1, 2]), np.array([1], dtype=np.quad), [5]).tolist() \
+            == [5, 5, 5]
+        assert type(np.interp(np.quad("2.5"), [2, 3], [0, 1])) is np.quad
+        x = np.array([-180, -170, -185, 185, -10, -5, 0, 365], dtype=np.quad)
+        result = np.interp(x, [190, -190, 350, -350], [5, 10, 3, 4], period=360)
+        expected = np.interp(x.astype(np.float64), [190, -190, 350, -350],
+                             [5, 10, 3, 4], period=360)
+        assert result.dtype == np.quad
+        np.testing.assert_array_equal(result.astype(np.float64), expected)
+
+    def test_errors_as_numpys(self):
+        q = np.arange(3, dtype=np.quad)
+        with pytest.raises(ValueError, match="array of sample points is empty"):
+            np.interp(q, np.array([], dtype=np.quad), [])
+        with pytest.raises(ValueError, match="fp and xp are not of the same length"):
+            np.interp(q, q, q[:2])
+        with pytest.raises(ValueError, match="period must be a non-zero value"):
+            np.interp(q, q, q, period=0)
+        with pytest.raises(TypeError, match="cannot mix quad with complex128 fp: "
+                                            "numpy-dive has no complex quad"):
+            np.interp(q, q, np.ones(3, dtype=complex))
+
+    def test_float64_unchanged(self):
+        result = np.interp([0.5], [0, 1], [0, 1])
+        assert result.dtype == np.float64 and result[0] == 0.5

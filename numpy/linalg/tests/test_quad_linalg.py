@@ -1,8 +1,11 @@
-"""np.linalg on np.quad: solve, inv, det, slogdet, cholesky and qr computed in quad.
+"""np.linalg on np.quad: every function computed in quad.
 
 Every result is checked against exact rational arithmetic (fractions): the
 systems are rounded to quad first, and the exact solution of the rounded
 system is the reference, so the bounds measure the quad loops alone.
+Singular values and eigenvalues are checked by inertia: the exact LDL^T
+of A - x I counts the eigenvalues of A below x (Sylvester's law), so an
+interval around each computed value holds the right number of exact ones.
 """
 import math
 from decimal import Decimal, localcontext
@@ -340,8 +343,309 @@ class TestQR:
         assert (r == 0).all() and exact(q) == [[1, 0], [0, 1], [0, 0]]
 
 
+def eigenvalues_below(m, x):
+    """How many eigenvalues of the symmetric m (Fractions) are below x:
+    the negative pivots of the exact LDL^T of m - x I."""
+    n = len(m)
+    a = [[m[i][j] - (x if i == j else 0) for j in range(n)] for i in range(n)]
+    negative = 0
+    for k in range(n):
+        pivot = a[k][k]
+        if pivot == 0:
+            raise ZeroDivisionError("x is an eigenvalue of a leading block")
+        negative += pivot < 0
+        for i in range(k + 1, n):
+            factor = a[i][k] / pivot
+            a[i] = [y - factor * z for y, z in zip(a[i], a[k])]
+    return negative
+
+
+def assert_eigenvalues_within(m, computed, tolerances):
+    """Each computed eigenvalue (ascending) of the symmetric m within its
+    tolerance (absolute) of an exact one, each in its own place."""
+    for i, (value, tol) in enumerate(zip(computed, tolerances)):
+        assert eigenvalues_below(m, value - tol) <= i, (i, value)
+        assert eigenvalues_below(m, value + tol) >= i + 1, (i, value)
+
+
+def gram(a):
+    """A^T A exactly, for the singular values of a (Fractions)."""
+    return matrix_product(transposed(a), a)
+
+
+def diagonal_matrix(values, m, n):
+    return [[values[i] if i == j else Fraction(0) for j in range(n)] for i in range(m)]
+
+
+class TestSVD:
+    @pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (1, 1), (6, 1), (1, 6)])
+    @pytest.mark.parametrize("full_matrices", [True, False])
+    def test_backward_error_and_orthonormal_factors(self, shape, full_matrices):
+        m, n = shape
+        rng = np.random.default_rng(m * 10 + n)
+        a = random_quad(rng, shape)
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+        k = min(m, n)
+        assert u.dtype == s.dtype == vh.dtype == np.quad
+        assert u.shape == ((m, m) if full_matrices else (m, k))
+        assert vh.shape == ((n, n) if full_matrices else (k, n))
+        assert (s[:-1] >= s[1:]).all()
+        U, S, Vh = exact(u), exact(s), exact(vh)
+        middle = diagonal_matrix(S, len(U[0]), len(Vh))
+        bound = m * n * EPS
+        assert relative_error(matrix_product(matrix_product(U, middle), Vh), exact(a)) <= bound
+        assert relative_error(matrix_product(transposed(U), U), identity(len(U[0]))) <= bound
+        assert relative_error(matrix_product(Vh, transposed(Vh)), identity(len(Vh))) <= bound
+
+    @pytest.mark.parametrize("shape", [(5, 5), (6, 3), (3, 6)])
+    def test_singular_values_to_their_error_bound(self, shape):
+        rng = np.random.default_rng(sum(shape))
+        a = random_quad(rng, shape)
+        s = np.linalg.svdvals(a)
+        A = exact(a)
+        m = gram(A) if shape[0] >= shape[1] else gram(transposed(A))
+        squares = sorted(x * x for x in exact(s))
+        # normwise: |s_i - exact| <= n 2**-112 s_0 (backward stability)
+        tol = [4 * max(shape) * EPS * exact(s[0]) * x ** 0.5 for x in squares]
+        assert_eigenvalues_within(m, squares, [Fraction(t) for t in tol])
+
+    def test_graded_columns_keep_high_relative_accuracy(self):
+        """A = B D, D spanning 2**-300: Jacobi finds each singular value to
+        about n 2**-112 cond(B) relatively, however small (Demmel and
+        Veselic), not only to 2**-112 of the largest."""
+        rng = np.random.default_rng(11)
+        b = random_quad(rng, (4, 4))
+        a = b * np.quad(2) ** np.array([0, -100, -200, -300])
+        s = np.linalg.svdvals(a)
+        squares = sorted(x * x for x in exact(s))
+        tol = [x / 2**100 for x in squares]
+        assert_eigenvalues_within(gram(exact(a)), squares, tol)
+
+    def test_rank_deficient_matrix_has_orthonormal_completions(self):
+        rng = np.random.default_rng(12)
+        a = (rng.integers(-3, 4, (5, 2)) @ rng.integers(-3, 4, (2, 4))).astype(np.quad)
+        u, s, vh = np.linalg.svd(a)
+        U, Vh = exact(u), exact(vh)
+        assert relative_error(matrix_product(transposed(U), U), identity(5)) <= 20 * EPS
+        assert relative_error(matrix_product(Vh, transposed(Vh)), identity(4)) <= 20 * EPS
+        assert (abs(s[2:]) <= 20 * s[0] * np.quad(2) ** -112).all()
+        assert np.linalg.matrix_rank(a) == 2
+        zero_u, zero_s, zero_vh = np.linalg.svd(np.zeros((3, 2), dtype=np.quad))
+        assert exact(zero_u) == identity(3) and exact(zero_vh) == identity(2)
+        assert (zero_s == 0).all()
+
+    @pytest.mark.parametrize("shape", [(0, 3), (2, 0), (0, 0)])
+    def test_empty_matrices_as_lapacks(self, shape):
+        for full_matrices in (True, False):
+            expected = np.linalg.svd(np.zeros(shape), full_matrices=full_matrices)
+            result = np.linalg.svd(np.zeros(shape, dtype=np.quad),
+                                   full_matrices=full_matrices)
+            for got, want in zip(result, expected):
+                assert got.dtype == np.quad and got.shape == want.shape
+                assert (got == want).all()
+
+    def test_stacks_and_values_only(self):
+        rng = np.random.default_rng(13)
+        a = random_quad(rng, (2, 3, 4, 3))
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        single = np.linalg.svd(a[1, 2], full_matrices=False)
+        assert u[1, 2].tobytes() == np.ascontiguousarray(single.U).tobytes()
+        assert s.tobytes() == np.linalg.svd(a, compute_uv=False).tobytes()
+        assert s.tobytes() == np.linalg.svdvals(a).tobytes()
+
+    def test_hermitian_goes_through_eigh(self):
+        a = np.array([[2, 1], [1, -3]], dtype=np.quad)
+        u, s, vh = np.linalg.svd(a, hermitian=True)
+        w = np.linalg.eigvalsh(a)
+        assert sorted(exact(s)) == sorted(abs(x) for x in exact(w))
+
+    def test_not_finite_raises(self):
+        a = np.eye(3, dtype=np.quad)
+        a[1, 2] = np.inf
+        with pytest.raises(LinAlgError, match="SVD did not converge"):
+            np.linalg.svd(a)
+        a[1, 2] = np.nan
+        with pytest.raises(LinAlgError, match="SVD did not converge"):
+            np.linalg.svdvals(a)
+
+
+def random_symmetric(rng, n):
+    a = random_quad(rng, (n, n))
+    return a + a.T
+
+
+class TestEigh:
+    @pytest.mark.parametrize("n", [1, 4, 7])
+    def test_eigenpairs_backward_error_and_inertia(self, n):
+        rng = np.random.default_rng(n)
+        a = random_symmetric(rng, n)
+        w, v = np.linalg.eigh(a)
+        assert w.dtype == v.dtype == np.quad
+        assert (w[:-1] <= w[1:]).all()
+        A, W, V = exact(a), exact(w), exact(v)
+        bound = 4 * n * n * EPS
+        residual = matrix_product(A, V)
+        residual = [[x - y * W[j] for j, (x, y) in enumerate(zip(r, vr))]
+                    for r, vr in zip(residual, V)]
+        assert norm_inf(residual) <= bound * norm_inf(A)
+        assert relative_error(matrix_product(transposed(V), V), identity(n)) <= bound
+        largest = max(abs(x) for x in W)
+        assert_eigenvalues_within(A, W, [bound * largest] * n)
+
+    def test_graded_positive_definite_keeps_high_relative_accuracy(self):
+        """A = D B D, D spanning 2**-150: each eigenvalue to about
+        n 2**-112 cond(B) relatively (Demmel and Veselic)."""
+        rng = np.random.default_rng(21)
+        c = random_quad(rng, (5, 5))
+        b = c @ c.T + 5 * np.eye(5, dtype=np.quad)
+        d = np.quad(2) ** np.array([0, -40, -80, -120, -150])
+        a = d[:, None] * b * d[None, :]
+        w = np.linalg.eigvalsh(a)
+        W = exact(w)
+        assert_eigenvalues_within(exact(a), W, [abs(x) / 2**100 for x in W])
+
+    @pytest.mark.parametrize("uplo", ["L", "U"])
+    def test_one_triangle_is_read(self, uplo):
+        rng = np.random.default_rng(22)
+        a = random_symmetric(rng, 4)
+        garbled = a.copy()
+        other = np.triu_indices(4, 1) if uplo == "L" else np.tril_indices(4, -1)
+        garbled[other] = np.quad(1e30)
+        w, v = np.linalg.eigh(garbled, UPLO=uplo)
+        expected = np.linalg.eigh(a)
+        assert w.tobytes() == expected.eigenvalues.tobytes()
+        assert v.tobytes() == expected.eigenvectors.tobytes()
+        assert w.tobytes() == np.linalg.eigvalsh(garbled, UPLO=uplo).tobytes()
+
+    def test_stacks_and_empty(self):
+        rng = np.random.default_rng(23)
+        a = np.stack([random_symmetric(rng, 3) for _ in range(4)]).reshape(2, 2, 3, 3)
+        w, v = np.linalg.eigh(a)
+        assert w.shape == (2, 2, 3) and v.shape == (2, 2, 3, 3)
+        assert v[1, 0].tobytes() == np.linalg.eigh(a[1, 0]).eigenvectors.tobytes()
+        w, v = np.linalg.eigh(np.zeros((0, 0), dtype=np.quad))
+        assert w.shape == (0,) and v.shape == (0, 0) and w.dtype == np.quad
+
+    def test_singular_and_indefinite(self):
+        a = np.array([[1, 2, 3], [2, 4, 6], [3, 6, 9]], dtype=np.quad)
+        w = np.linalg.eigvalsh(a)
+        assert abs(w[0]) <= 16 * np.quad(2) ** -112 and abs(w[1]) <= 16 * np.quad(2) ** -112
+        assert abs(w[2] - 14) <= 16 * np.quad(2) ** -112 * 14
+
+    def test_not_finite_raises(self):
+        a = np.eye(2, dtype=np.quad)
+        a[1, 0] = np.nan
+        with pytest.raises(LinAlgError, match="Eigenvalues did not converge"):
+            np.linalg.eigh(a)
+
+
+def exact_least_squares(a, b):
+    """The minimum-norm least-squares solution of full-rank a x = b, exactly:
+    (A^T A)^-1 A^T b for tall a, A^T (A A^T)^-1 b for wide a."""
+    if len(a) >= len(a[0]):
+        return exact_solve(gram(a), matrix_product(transposed(a), b))
+    return matrix_product(transposed(a), exact_solve(gram(transposed(a)), b))
+
+
+class TestLstsq:
+    @pytest.mark.parametrize("shape", [(8, 3), (3, 6), (4, 4)])
+    def test_solution_and_residuals_exactly(self, shape):
+        m, n = shape
+        rng = np.random.default_rng(m + n)
+        a, b = random_quad(rng, shape), random_quad(rng, (m, 2))
+        x, residuals, rank, s = np.linalg.lstsq(a, b)
+        assert x.dtype == residuals.dtype == s.dtype == np.quad
+        assert rank == min(m, n)
+        assert s.tobytes() == np.linalg.svdvals(a).tobytes()
+        X = exact_least_squares(exact(a), exact(b))
+        assert relative_error(exact(x), X) <= 2**-100
+        if m > n:
+            r = [[y - z for y, z in zip(row, arow)]
+                 for row, arow in zip(exact(b), matrix_product(exact(a), X))]
+            for column, value in enumerate(exact(residuals)):
+                want = sum(row[column] ** 2 for row in r)
+                assert abs(value - want) <= 2**-100 * want
+        else:
+            assert residuals.shape == (0,)
+
+    def test_rank_deficient_as_lapack(self):
+        a = np.array([[1, 2, 3], [2, 4, 6], [1, 0, 1], [0, 1, 1]], dtype=np.quad)
+        b = np.array([1, 2, 3, 4], dtype=np.quad)
+        x, residuals, rank, s = np.linalg.lstsq(a, b)
+        x64, residuals64, rank64, s64 = np.linalg.lstsq(a.astype(np.float64),
+                                                       b.astype(np.float64))
+        assert rank == rank64 == 2 and residuals.shape == residuals64.shape == (0,)
+        np.testing.assert_allclose(x.astype(np.float64), x64, rtol=1e-13)
+        np.testing.assert_allclose(s.astype(np.float64), s64, rtol=1e-13, atol=1e-13)
+
+    @pytest.mark.parametrize("a_shape, b_shape", [((0, 3), (0,)), ((3, 0), (3,)),
+                                                  ((3, 2), (3, 0)), ((4, 2), (4,))])
+    def test_shapes_as_lapack(self, a_shape, b_shape):
+        rng = np.random.default_rng(1)
+        a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
+        for got, want in zip(np.linalg.lstsq(a.astype(np.quad), b.astype(np.quad)),
+                             np.linalg.lstsq(a, b)):
+            assert np.shape(got) == np.shape(want)
+            np.testing.assert_allclose(np.asarray(got, dtype=np.float64), want, rtol=1e-13)
+
+    def test_rcond_and_polyfit(self):
+        x = np.arange(12, dtype=np.quad)
+        y = np.quad(1) / 3 * x**3 - np.quad(2) / 7 * x + np.quad(1) / 11
+        coefficients = np.polyfit(x, y, 3)
+        assert coefficients.dtype == np.quad
+        expected = [Fraction(1, 3), 0, Fraction(-2, 7), Fraction(1, 11)]
+        assert max(abs(c - e) for c, e in zip(exact(coefficients), expected)) <= 2**-96
+        float64_error = abs(np.polyfit(x.astype(float), y.astype(float), 3)[0] - 1 / 3)
+        assert float64_error > 2**-60
+        c, cov = np.polyfit(x, y, 3, cov="unscaled")
+        assert cov.dtype == np.quad and cov.shape == (4, 4)
+        assert np.linalg.lstsq(np.eye(2, dtype=np.quad), np.ones(2), rcond=2)[2] == 0
+
+
+class TestThroughTheSVD:
+    """pinv, matrix_rank, cond and norm, computed from the quad SVD."""
+
+    def setup_method(self):
+        rng = np.random.default_rng(31)
+        self.a = random_quad(rng, (5, 3))
+
+    def test_pinv(self):
+        p = np.linalg.pinv(self.a)
+        assert p.dtype == np.quad and p.shape == (3, 5)
+        A, P = exact(self.a), exact(p)
+        assert relative_error(matrix_product(matrix_product(A, P), A), A) <= 2**-104
+        assert relative_error(P, exact_least_squares(A, identity(5))) <= 2**-100
+
+    @pytest.mark.parametrize("order", [None, "fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf])
+    def test_matrix_norms_and_conditions(self, order):
+        square = self.a[:3]
+        for value, reference in ((np.linalg.norm(self.a, order),
+                                  np.linalg.norm(self.a.astype(np.float64), order)),
+                                 (np.linalg.cond(square, order),
+                                  np.linalg.cond(square.astype(np.float64), order))):
+            assert value.dtype == np.quad
+            assert math.isclose(float(value), reference, rel_tol=1e-12)
+
+    @pytest.mark.parametrize("order", [None, 0, 1, 2, 3, 0.5, -1, np.inf, -np.inf])
+    def test_vector_norms(self, order):
+        v = self.a[:, 0]
+        value = np.linalg.norm(v, order)
+        assert value.dtype == np.quad
+        assert math.isclose(float(value), np.linalg.norm(v.astype(np.float64), order),
+                            rel_tol=1e-14)
+        if order == 3:
+            cube = sum(abs(x) ** 3 for x in exact(v))
+            assert abs(Fraction(*value.item().as_integer_ratio()) ** 3 / cube - 1) <= 2**-108
+
+    def test_matrix_rank_with_tolerances(self):
+        a = np.diag(np.array([1, 1e-20, 1e-30], dtype=np.quad))
+        assert np.linalg.matrix_rank(a) == 3
+        assert np.linalg.matrix_rank(a, rtol=1e-25) == 2
+        assert np.linalg.matrix_rank(a.astype(np.float64)) == 1
+
+
 class TestRefusals:
-    """What has no quad loop yet raises; nothing falls back to float64."""
+    """What needs complex quad raises; nothing falls back to float64."""
 
     def test_complex_with_quad(self):
         with pytest.raises(TypeError, match="cannot mix quad with complex128: numpy-dive "
@@ -354,12 +658,6 @@ class TestRefusals:
                                             "complex quad"):
             function(np.eye(2, dtype=np.quad))
 
-    @pytest.mark.parametrize("function", [np.linalg.svd, np.linalg.eigh, np.linalg.pinv,
-                                          np.linalg.matrix_rank])
-    def test_not_yet_in_quad(self, function):
-        with pytest.raises(TypeError, match="signature"):
-            function(np.eye(2, dtype=np.quad))
-
     def test_object_arrays(self):
         with pytest.raises(TypeError, match="array type object is unsupported"):
             np.linalg.solve(np.eye(2, dtype=np.quad), np.ones(2, dtype=object))
@@ -369,3 +667,5 @@ def test_float64_unchanged():
     a = np.array([[3.0, 1.0], [1.0, 2.0]])
     assert np.linalg.solve(a, [9.0, 8.0]).dtype == np.float64
     assert math.isclose(np.linalg.det(a), 5.0)
+    assert np.linalg.svdvals(a).dtype == np.float64
+    assert np.linalg.norm(np.array([1.0, 2.0], dtype=np.float32), 3).dtype == np.float32
