@@ -1,5 +1,7 @@
 """np.linalg.solve on np.quad against python-flint's arb_mat.solve and
-mpmath's lu_solve at 113 bits, and float64 LAPACK for scale, as ratios.
+mpmath's lu_solve at 113 bits, and float64 LAPACK for scale, as ratios;
+then svd and eigh against mpmath's svd_r and eigsy (python-flint has
+neither for real matrices).
 
     python3 runtests.py --python benchmarks/quad_linalg_ratios.py --peer-python PATH
 
@@ -9,7 +11,8 @@ The same random matrices go to it as exact ratios; each solver is timed
 in turn, best of ROUNDS, in ns per multiply-add of the LU factorisation
 (n**3 / 3). mpmath runs at the smallest order only (it takes seconds at
 n = 200). The issue's target: a ratio below 1 against arb_mat.solve at
-n = 200.
+n = 200. svd (with vectors) and eigh (a symmetric matrix) are timed in
+milliseconds, best of ROUNDS, at DECOMPOSITION_ORDERS.
 """
 import argparse
 import json
@@ -19,6 +22,7 @@ import timeit
 import numpy as np
 
 ORDERS = (60, 200)
+DECOMPOSITION_ORDERS = (20, 60)
 ROUNDS = 3
 PEER = r"""
 import json, sys, timeit
@@ -39,6 +43,12 @@ for case in cases:
         bm = mpmath.matrix([fraction(x) for x in case["b"]])
         times[f"mpmath {n}"] = min(timeit.repeat(lambda: mpmath.lu_solve(am, bm),
                                                  number=1, repeat=rounds))
+        if case["decompositions"]:
+            sym = am + am.T
+            times[f"svd {n}"] = min(timeit.repeat(lambda: mpmath.svd_r(am),
+                                                  number=1, repeat=rounds))
+            times[f"eigh {n}"] = min(timeit.repeat(lambda: mpmath.eigsy(sym),
+                                                   number=1, repeat=rounds))
 print(json.dumps(times))
 """
 
@@ -65,8 +75,9 @@ def main(argv=None):
     parser.add_argument("--peer-python", required=True,
                         help="a Python with python-flint and mpmath")
     args = parser.parse_args(argv)
-    systems = {n: system(n, n) for n in ORDERS}
-    cases = [{"n": n, "rounds": ROUNDS, "mpmath": n == ORDERS[0],
+    systems = {n: system(n, n) for n in sorted(set(ORDERS + DECOMPOSITION_ORDERS))}
+    cases = [{"n": n, "rounds": ROUNDS, "mpmath": n == ORDERS[0] or n in DECOMPOSITION_ORDERS,
+              "decompositions": n in DECOMPOSITION_ORDERS,
               "a": [[as_ratio(x) for x in row] for row in a], "b": [as_ratio(x) for x in b]}
              for n, (a, b) in systems.items()]
     peer = subprocess.run([args.peer_python, "-c", PEER], input=json.dumps(cases),
@@ -75,7 +86,8 @@ def main(argv=None):
     print(f"numpy {np.__version__}; best of {ROUNDS}; ns per multiply-add (n**3/3)")
     print(f"{'n':>4} {'fork':>8} {'float64':>8} {'arb_mat':>8} {'mpmath':>8} "
           f"{'fork/arb':>9} {'fork/mpmath':>12}")
-    for n, (a, b) in systems.items():
+    for n in ORDERS:
+        a, b = systems[n]
         scale = 1e9 / (n**3 / 3)
         fork = best(lambda: np.linalg.solve(a, b)) * scale
         float64 = best(lambda: np.linalg.solve(a.astype(np.float64), b.astype(np.float64)),
@@ -86,6 +98,21 @@ def main(argv=None):
         ratio_mp = f"{fork / (mp * scale):12.4f}" if mp else f"{'-':>12}"
         print(f"{n:>4} {fork:8.1f} {float64:8.2f} {arb:8.1f} {mp_text} {fork / arb:9.2f} "
               f"{ratio_mp}")
+    print_decompositions(systems, peer_times)
+
+
+def print_decompositions(systems, peer_times):
+    print(f"\nmilliseconds, best of {ROUNDS}")
+    print(f"{'':>5} {'n':>4} {'fork':>9} {'float64':>8} {'mpmath':>9} {'fork/mpmath':>12}")
+    for name, function in (("svd", np.linalg.svd), ("eigh", np.linalg.eigh)):
+        for n in DECOMPOSITION_ORDERS:
+            a = systems[n][0]
+            if name == "eigh":
+                a = a + a.T
+            fork = best(lambda: function(a)) * 1e3
+            float64 = best(lambda: function(a.astype(np.float64)), rounds=20) * 1e3
+            mp = peer_times[f"{name} {n}"] * 1e3
+            print(f"{name:>5} {n:>4} {fork:9.1f} {float64:8.3f} {mp:9.1f} {fork / mp:12.4f}")
 
 
 if __name__ == "__main__":
