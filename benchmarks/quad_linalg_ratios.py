@@ -1,7 +1,7 @@
 """np.linalg.solve on np.quad against python-flint's arb_mat.solve and
 mpmath's lu_solve at 113 bits, and float64 LAPACK for scale, as ratios;
-then svd and eigh against mpmath's svd_r and eigsy (python-flint has
-neither for real matrices).
+quad matmul against arb_mat's product; then svd and eigh against mpmath's
+svd_r and eigsy (python-flint has neither for real matrices).
 
     python3 runtests.py --python benchmarks/quad_linalg_ratios.py --peer-python PATH
 
@@ -11,8 +11,10 @@ The same random matrices go to it as exact ratios; each solver is timed
 in turn, best of ROUNDS, in ns per multiply-add of the LU factorisation
 (n**3 / 3). mpmath runs at the smallest order only (it takes seconds at
 n = 200). The issue's target: a ratio below 1 against arb_mat.solve at
-n = 200. svd (with vectors) and eigh (a symmetric matrix) are timed in
-milliseconds, best of ROUNDS, at DECOMPOSITION_ORDERS.
+n = 200. matmul is timed in ns per multiply-add (n**3) at PRODUCT_ORDERS
+(the issue's target: within 2x of arb_mat's product for n >= 100). svd
+(with vectors) and eigh (a symmetric matrix) are timed in milliseconds,
+best of ROUNDS, at DECOMPOSITION_ORDERS.
 """
 import argparse
 import json
@@ -22,6 +24,7 @@ import timeit
 import numpy as np
 
 ORDERS = (60, 200)
+PRODUCT_ORDERS = (60, 100, 200)
 DECOMPOSITION_ORDERS = (20, 60)
 ROUNDS = 3
 PEER = r"""
@@ -37,6 +40,8 @@ for case in cases:
     a = flint.arb_mat([[flint.arb(ratio(x)) for x in row] for row in case["a"]])
     b = flint.arb_mat([[flint.arb(ratio(x))] for x in case["b"]])
     times[f"flint {n}"] = min(timeit.repeat(lambda: a.solve(b), number=1, repeat=rounds))
+    times[f"product {n}"] = min(timeit.repeat(lambda: a * a.transpose(), number=1,
+                                              repeat=rounds))
     if case["mpmath"]:
         fraction = lambda text: mpmath.mpf(int(text.split("/")[0])) / int(text.split("/")[1])
         am = mpmath.matrix([[fraction(x) for x in row] for row in case["a"]])
@@ -75,7 +80,8 @@ def main(argv=None):
     parser.add_argument("--peer-python", required=True,
                         help="a Python with python-flint and mpmath")
     args = parser.parse_args(argv)
-    systems = {n: system(n, n) for n in sorted(set(ORDERS + DECOMPOSITION_ORDERS))}
+    systems = {n: system(n, n)
+               for n in sorted(set(ORDERS + PRODUCT_ORDERS + DECOMPOSITION_ORDERS))}
     cases = [{"n": n, "rounds": ROUNDS, "mpmath": n == ORDERS[0] or n in DECOMPOSITION_ORDERS,
               "decompositions": n in DECOMPOSITION_ORDERS,
               "a": [[as_ratio(x) for x in row] for row in a], "b": [as_ratio(x) for x in b]}
@@ -98,7 +104,21 @@ def main(argv=None):
         ratio_mp = f"{fork / (mp * scale):12.4f}" if mp else f"{'-':>12}"
         print(f"{n:>4} {fork:8.1f} {float64:8.2f} {arb:8.1f} {mp_text} {fork / arb:9.2f} "
               f"{ratio_mp}")
+    print_products(systems, peer_times)
     print_decompositions(systems, peer_times)
+
+
+def print_products(systems, peer_times):
+    print(f"\nmatmul A @ A.T, ns per multiply-add (n**3), best of {ROUNDS}")
+    print(f"{'n':>4} {'fork':>8} {'float64':>8} {'arb_mat':>8} {'fork/arb':>9}")
+    for n in PRODUCT_ORDERS:
+        a = systems[n][0]
+        scale = 1e9 / n**3
+        fork = best(lambda: a @ a.T) * scale
+        a64 = a.astype(np.float64)
+        float64 = best(lambda: a64 @ a64.T, rounds=20) * scale
+        arb = peer_times[f"product {n}"] * scale
+        print(f"{n:>4} {fork:8.2f} {float64:8.3f} {arb:8.2f} {fork / arb:9.2f}")
 
 
 def print_decompositions(systems, peer_times):

@@ -35,6 +35,7 @@
 #include "numpy/ufuncobject.h"
 
 #include "quad_linalg.h"
+#include "../_core/src/multiarray/quad/quad_matmul_blas.h"
 
 /* A strided m x n matrix: its first element and its strides in bytes. */
 typedef struct {
@@ -93,49 +94,114 @@ add_multiple(npy_quad *row_i, npy_quad factor, const npy_quad *row_k, npy_intp c
 }
 
 /*
+ * LU's panels: this many columns are factored at a time, and the rest of
+ * the matrix then updated by one product on the BLAS.
+ */
+#define LU_PANEL 32
+
+/*
+ * c -= l u, c count x cols, l count x width and u width x cols, each
+ * row-major with its own leading dimension.  Through quad_matmul_blas into
+ * `product` (count x cols quads; none if NULL), else one fused
+ * multiply-add per entry and product in the order of unblocked LU, whose
+ * bits it then gives.
+ */
+static void
+subtract_product(npy_quad *c, npy_intp ld_c, const npy_quad *l, npy_intp ld_l,
+                 const npy_quad *u, npy_intp ld_u, npy_intp count, npy_intp width,
+                 npy_intp cols, npy_quad *product)
+{
+    const npy_intp size = sizeof(npy_quad);
+    if (product != NULL
+            && quad_matmul_blas((const char *)l, ld_l * size, size, (const char *)u,
+                                ld_u * size, size, (char *)product, cols * size, size,
+                                count, width, cols) == 0) {
+        for (npy_intp i = 0; i < count; i++) {
+            for (npy_intp j = 0; j < cols; j++) {
+                c[i * ld_c + j] = npy_quad_sub(c[i * ld_c + j], product[i * cols + j]);
+            }
+        }
+        return;
+    }
+    for (npy_intp i = 0; i < count; i++) {
+        for (npy_intp t = 0; t < width; t++) {
+            npy_quad factor = l[i * ld_l + t];
+            if (!npy_quad_iszero(factor)) {
+                add_multiple(c + i * ld_c, npy_quad_negative(factor), u + t * ld_u, cols);
+            }
+        }
+    }
+}
+
+/*
  * P A = L U in place in the row-major n x n `a` (U on and above the
  * diagonal, L's multipliers below it), with P and L applied to the rows of
- * the row-major n x nrhs `rhs` along the way (none when nrhs is 0).  Returns the
- * sign of P, or 0 at a zero pivot (a singular matrix; the factorisation
- * stops there).
+ * the row-major n x nrhs `rhs` along the way (none when nrhs is 0).  Returns
+ * the sign of P, or 0 at a zero pivot (a singular matrix; the
+ * factorisation stops there).  Right-looking and blocked, as getrf is: a
+ * panel of LU_PANEL columns is factored, U's rows beside it solved with its
+ * L, and the rest of the matrix (and of rhs) less L21 U12 is one product.
  */
 static int
 lu_factor(npy_quad *a, npy_intp n, npy_quad *rhs, npy_intp nrhs)
 {
+    npy_intp widest = n > nrhs ? n : nrhs;
+    /* no scratch, no products on the BLAS: the same factorisation */
+    npy_quad *product = n > LU_PANEL ? PyMem_RawMalloc(n * widest * sizeof(npy_quad)) : NULL;
     int sign = 1;
-    for (npy_intp k = 0; k < n; k++) {
-        npy_intp pivot = k;
-        npy_quad largest = npy_quad_absolute(a[k * n + k]);
-        for (npy_intp i = k + 1; i < n; i++) {
-            npy_quad size = npy_quad_absolute(a[i * n + k]);
-            if (npy_quad_gt(size, largest)) {
-                largest = size;
-                pivot = i;
+    for (npy_intp first = 0; first < n && sign != 0; first += LU_PANEL) {
+        npy_intp end = first + LU_PANEL < n ? first + LU_PANEL : n;
+        for (npy_intp k = first; k < end; k++) {
+            npy_intp pivot = k;
+            npy_quad largest = npy_quad_absolute(a[k * n + k]);
+            for (npy_intp i = k + 1; i < n; i++) {
+                npy_quad size = npy_quad_absolute(a[i * n + k]);
+                if (npy_quad_gt(size, largest)) {
+                    largest = size;
+                    pivot = i;
+                }
+            }
+            if (npy_quad_iszero(largest)) {
+                sign = 0;
+                break;
+            }
+            if (pivot != k) {
+                swap_rows(a, n, k, pivot);
+                if (nrhs > 0) {
+                    swap_rows(rhs, nrhs, k, pivot);
+                }
+                sign = -sign;
+            }
+            for (npy_intp i = k + 1; i < n; i++) {
+                npy_quad multiplier = npy_quad_div(a[i * n + k], a[k * n + k]);
+                a[i * n + k] = multiplier;
+                if (!npy_quad_iszero(multiplier)) {
+                    add_multiple(a + i * n + k + 1, npy_quad_negative(multiplier),
+                                 a + k * n + k + 1, end - k - 1);
+                }
             }
         }
-        if (npy_quad_iszero(largest)) {
-            return 0;
+        if (sign == 0) {
+            break;
         }
-        if (pivot != k) {
-            swap_rows(a, n, k, pivot);
+        /* U12 = L11^-1 A12, and the panel's rows of rhs */
+        for (npy_intp i = first + 1; i < end; i++) {
+            subtract_product(a + i * n + end, n, a + i * n + first, n, a + first * n + end,
+                             n, 1, i - first, n - end, NULL);
             if (nrhs > 0) {
-                swap_rows(rhs, nrhs, k, pivot);
+                subtract_product(rhs + i * nrhs, nrhs, a + i * n + first, n,
+                                 rhs + first * nrhs, nrhs, 1, i - first, nrhs, NULL);
             }
-            sign = -sign;
         }
-        for (npy_intp i = k + 1; i < n; i++) {
-            npy_quad multiplier = npy_quad_div(a[i * n + k], a[k * n + k]);
-            a[i * n + k] = multiplier;
-            if (npy_quad_iszero(multiplier)) {
-                continue;
-            }
-            npy_quad minus = npy_quad_negative(multiplier);
-            add_multiple(a + i * n + k + 1, minus, a + k * n + k + 1, n - k - 1);
-            if (nrhs > 0) {
-                add_multiple(rhs + i * nrhs, minus, rhs + k * nrhs, nrhs);
-            }
+        /* A22 -= L21 U12 and rhs2 -= L21 rhs1 */
+        subtract_product(a + end * n + end, n, a + end * n + first, n, a + first * n + end,
+                         n, n - end, end - first, n - end, product);
+        if (nrhs > 0) {
+            subtract_product(rhs + end * nrhs, nrhs, a + end * n + first, n,
+                             rhs + first * nrhs, nrhs, n - end, end - first, nrhs, product);
         }
     }
+    PyMem_RawFree(product);
     return sign;
 }
 

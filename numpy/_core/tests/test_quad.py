@@ -1407,6 +1407,84 @@ class TestProducts:
                                      a[1::2, ::2].astype(float)))
 
 
+
+def exact_products(a, b):
+    """The exact sums of products of a @ b, as Fractions (rows of lists)."""
+    A = [[exact(x) for x in row] for row in a]
+    B = [[exact(x) for x in column] for column in b.T]
+    return [[sum(x * y for x, y in zip(row, column)) for column in B] for row in A]
+
+
+class TestMatmulOnTheBlas:
+    """matmul of 16 or more rows, columns and products goes through the
+    float64 BLAS (quad_matmul_blas.c): each entry the exact sum of its
+    products correctly rounded, where the dot products round once a step."""
+
+    @pytest.mark.parametrize("m, k, n", [(16, 16, 16), (20, 33, 17), (17, 300, 19)])
+    def test_every_entry_correctly_rounded(self, m, k, n):
+        """Rows and columns scaled up to 2**+-300 apart, random signs (so
+        sums cancel), and k beyond one dgemm block (256)."""
+        rng = np.random.default_rng(m + k + n)
+        a = full_precision(rng, (m, k)) * rng.choice([-1, 1], (m, k))
+        b = full_precision(rng, (k, n)) * rng.choice([-1, 1], (k, n))
+        a *= np.quad(2) ** rng.integers(-300, 300, (m, 1))
+        b *= np.quad(2) ** rng.integers(-300, 300, (1, n))
+        result = a @ b
+        expected = exact_products(a, b)
+        assert [[bits_of(v) for v in row] for row in result] == [
+            [nearest(x) for x in row] for row in expected]
+        # and more accurate than the chains of the dot products
+        assert [[bits_of(v) for v in row] for row in np.dot(a, b)] != [
+            [nearest(x) for x in row] for row in expected]
+
+    def test_strides_and_orders_give_the_same_bits(self):
+        rng = np.random.default_rng(1)
+        a = full_precision(rng, (24, 40)) * rng.choice([-1, 1], (24, 40))
+        b = full_precision(rng, (40, 18))
+        expected = (a @ b).tobytes()
+        assert (np.asfortranarray(a) @ np.asfortranarray(b)).tobytes() == expected
+        assert np.ascontiguousarray((b.T @ a.T).T).tobytes() == expected
+        assert (a[:, ::-1] @ b[::-1]).tobytes() == expected
+        out = np.zeros((18, 24), dtype=np.quad).T
+        np.matmul(a, b, out=out)
+        assert np.ascontiguousarray(out).tobytes() == expected
+        stack = np.stack([a, -a])
+        assert (stack @ b)[1].tobytes() == (-(a @ b)).tobytes()
+
+    def test_what_it_declines_the_dot_products_compute(self):
+        """Entries that are not finite, or a row spanning more bits than
+        eight slices hold: the dot products' bits."""
+        rng = np.random.default_rng(2)
+        a = full_precision(rng, (16, 16))
+        b = full_precision(rng, (16, 16))
+        for i, j, value in ((3, 4, "inf"), (5, 6, "nan"), (7, 0, "1e-60")):
+            declined = a.copy()
+            declined[i, j] = np.quad(value)
+            with np.errstate(invalid="ignore"):
+                assert (declined @ b).tobytes() == np.dot(declined, b).tobytes()
+        small = a[:15]
+        assert (small @ b).tobytes() == np.dot(small, b).tobytes()
+
+    def test_zeros_overflow_and_subnormals(self):
+        rng = np.random.default_rng(3)
+        a = full_precision(rng, (16, 16))
+        b = full_precision(rng, (16, 16))
+        zero = np.zeros((16, 16), dtype=np.quad)
+        assert (zero @ b == 0).all() and not np.signbit(zero @ b).any()
+        a[3] = 0
+        assert ((a @ b)[3] == 0).all()
+        huge = b * np.quad("1e4000")
+        with pytest.warns(RuntimeWarning, match="overflow"):
+            assert np.isinf(huge @ huge).all()
+        tiny = np.ones((16, 16), dtype=np.quad) * np.quad(2) ** -8000
+        tiny[0, 0] = np.quad(2) ** -7990 * 3
+        result = tiny @ tiny
+        exact_result = exact_products(tiny, tiny)
+        assert [[bits_of(v) for v in row] for row in result] == [
+            [nearest(x) for x in row] for row in exact_result]
+        assert result[1, 1] == 16 * np.quad(2) ** -16000
+
+
 class TestNaNs:
     PAYLOAD_A = 0x7fff8000000000000000000000000123
     PAYLOAD_B = 0xffff8000000000000000000000000456

@@ -84,7 +84,8 @@ def relative_error(computed, reference):
 
 
 class TestSolve:
-    @pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 13])
+    # from 40 on, LU is blocked and its trailing updates run on the BLAS
+    @pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 13, 40, 100])
     def test_backward_error_of_quad_precision(self, n):
         rng = np.random.default_rng(n)
         a, b = random_quad(rng, (n, n)), random_quad(rng, (n, 3))
@@ -170,6 +171,17 @@ class TestInverse:
         A = exact(a)
         reference = exact_solve(A, identity(n))
         assert relative_error(exact(inverse), reference) <= n * condition(A) * EPS
+
+    def test_blocked_inverse_residual(self):
+        """n = 48: a panel of 32, its trailing updates of A and of the
+        identity products on the BLAS."""
+        n = 48
+        a = random_quad(np.random.default_rng(48), (n, n))
+        X = exact(np.linalg.inv(a))
+        A = exact(a)
+        residual = [[x - y for x, y in zip(r, s)]
+                    for r, s in zip(matrix_product(A, X), identity(n))]
+        assert norm_inf(residual) / (norm_inf(A) * norm_inf(X)) <= n * EPS
 
     def test_stack_and_empty(self):
         rng = np.random.default_rng(3)

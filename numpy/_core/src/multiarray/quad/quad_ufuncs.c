@@ -29,6 +29,7 @@
 #include "fast_loop_macros.h"
 #include "quadtype.h"
 #include "quad_arith.h"
+#include "quad_matmul_blas.h"
 #include "quad_ufuncs.h"
 #include "ufunc_type_resolution.h"
 
@@ -323,7 +324,11 @@ row_scratch(npy_intp count)
 }
 
 
-/* matmul, (m,n),(n,p)->(m,p) */
+/*
+ * matmul, (m,n),(n,p)->(m,p): a product large enough goes to the float64
+ * BLAS (quad_matmul_blas.c, each entry correctly rounded); the
+ * others, and those it declines, are rows of dot products.
+ */
 static int
 matmul_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
             npy_intp const dimensions[], npy_intp const steps[],
@@ -337,6 +342,9 @@ matmul_loop(PyArrayMethod_Context *NPY_UNUSED(context), char *const args[],
         const char *a = args[0] + outer * steps[0];
         const char *b = args[1] + outer * steps[1];
         char *out = args[2] + outer * steps[2];
+        if (quad_matmul_blas(a, a_m, a_n, b, b_n, b_p, out, out_m, out_p, m, n, p) == 0) {
+            continue;
+        }
         for (npy_intp i = 0; i < m; i++) {
             products_row(a + i * a_m, a_n, b, b_n, b_p, n, out + i * out_m, out_p, p, acc);
         }
