@@ -100,22 +100,23 @@ add_multiple(npy_quad *row_i, npy_quad factor, const npy_quad *row_k, npy_intp c
 #define LU_PANEL 32
 
 /*
- * c -= l u, c count x cols, l count x width and u width x cols, each
- * row-major with its own leading dimension.  Through quad_matmul_blas into
- * `product` (count x cols quads; none if NULL), else one fused
- * multiply-add per entry and product in the order of unblocked LU, whose
+ * c -= l u, c count x cols, l count x width and u width x cols, c and l
+ * row-major with their leading dimensions, u's entry (t, j) at
+ * u[t * u_row + j * u_col].  Through quad_matmul_blas into `product`
+ * (count x cols quads; none if NULL), else one fused multiply-add per
+ * entry and product in the order of the unblocked factorisations, whose
  * bits it then gives.
  */
 static void
 subtract_product(npy_quad *c, npy_intp ld_c, const npy_quad *l, npy_intp ld_l,
-                 const npy_quad *u, npy_intp ld_u, npy_intp count, npy_intp width,
-                 npy_intp cols, npy_quad *product)
+                 const npy_quad *u, npy_intp u_row, npy_intp u_col, npy_intp count,
+                 npy_intp width, npy_intp cols, npy_quad *product)
 {
     const npy_intp size = sizeof(npy_quad);
     if (product != NULL
             && quad_matmul_blas((const char *)l, ld_l * size, size, (const char *)u,
-                                ld_u * size, size, (char *)product, cols * size, size,
-                                count, width, cols) == 0) {
+                                u_row * size, u_col * size, (char *)product, cols * size,
+                                size, count, width, cols) == 0) {
         for (npy_intp i = 0; i < count; i++) {
             for (npy_intp j = 0; j < cols; j++) {
                 c[i * ld_c + j] = npy_quad_sub(c[i * ld_c + j], product[i * cols + j]);
@@ -126,8 +127,13 @@ subtract_product(npy_quad *c, npy_intp ld_c, const npy_quad *l, npy_intp ld_l,
     for (npy_intp i = 0; i < count; i++) {
         for (npy_intp t = 0; t < width; t++) {
             npy_quad factor = l[i * ld_l + t];
-            if (!npy_quad_iszero(factor)) {
-                add_multiple(c + i * ld_c, npy_quad_negative(factor), u + t * ld_u, cols);
+            if (npy_quad_iszero(factor)) {
+                continue;
+            }
+            factor = npy_quad_negative(factor);
+            for (npy_intp j = 0; j < cols; j++) {
+                c[i * ld_c + j] = npy_quad_fma(factor, u[t * u_row + j * u_col],
+                                               c[i * ld_c + j]);
             }
         }
     }
@@ -140,14 +146,12 @@ subtract_product(npy_quad *c, npy_intp ld_c, const npy_quad *l, npy_intp ld_l,
  * the sign of P, or 0 at a zero pivot (a singular matrix; the
  * factorisation stops there).  Right-looking and blocked, as getrf is: a
  * panel of LU_PANEL columns is factored, U's rows beside it solved with its
- * L, and the rest of the matrix (and of rhs) less L21 U12 is one product.
+ * L, and the rest of the matrix (and of rhs) less L21 U12 is one product,
+ * in `product` (from product_scratch).
  */
 static int
-lu_factor(npy_quad *a, npy_intp n, npy_quad *rhs, npy_intp nrhs)
+lu_factor(npy_quad *a, npy_intp n, npy_quad *rhs, npy_intp nrhs, npy_quad *product)
 {
-    npy_intp widest = n > nrhs ? n : nrhs;
-    /* no scratch, no products on the BLAS: the same factorisation */
-    npy_quad *product = n > LU_PANEL ? PyMem_RawMalloc(n * widest * sizeof(npy_quad)) : NULL;
     int sign = 1;
     for (npy_intp first = 0; first < n && sign != 0; first += LU_PANEL) {
         npy_intp end = first + LU_PANEL < n ? first + LU_PANEL : n;
@@ -187,38 +191,66 @@ lu_factor(npy_quad *a, npy_intp n, npy_quad *rhs, npy_intp nrhs)
         /* U12 = L11^-1 A12, and the panel's rows of rhs */
         for (npy_intp i = first + 1; i < end; i++) {
             subtract_product(a + i * n + end, n, a + i * n + first, n, a + first * n + end,
-                             n, 1, i - first, n - end, NULL);
+                             n, 1, 1, i - first, n - end, NULL);
             if (nrhs > 0) {
                 subtract_product(rhs + i * nrhs, nrhs, a + i * n + first, n,
-                                 rhs + first * nrhs, nrhs, 1, i - first, nrhs, NULL);
+                                 rhs + first * nrhs, nrhs, 1, 1, i - first, nrhs, NULL);
             }
         }
         /* A22 -= L21 U12 and rhs2 -= L21 rhs1 */
         subtract_product(a + end * n + end, n, a + end * n + first, n, a + first * n + end,
-                         n, n - end, end - first, n - end, product);
+                         n, 1, n - end, end - first, n - end, product);
         if (nrhs > 0) {
             subtract_product(rhs + end * nrhs, nrhs, a + end * n + first, n,
-                             rhs + first * nrhs, nrhs, n - end, end - first, nrhs, product);
+                             rhs + first * nrhs, nrhs, 1, n - end, end - first, nrhs,
+                             product);
         }
     }
-    PyMem_RawFree(product);
     return sign;
 }
 
-/* U X = Y in place in `rhs` (n x nrhs), U from lu_factor. */
-static void
-back_substitute(const npy_quad *a, npy_intp n, npy_quad *rhs, npy_intp nrhs)
+/*
+ * Scratch for the products of an n x n factorisation with nrhs right-hand
+ * sides, to be freed with PyMem_RawFree; NULL, with no error, when there
+ * is no memory or the matrix is too small to have products (the
+ * factorisation and the solves then work entry by entry).
+ */
+static npy_quad *
+product_scratch(npy_intp n, npy_intp nrhs)
 {
-    for (npy_intp k = n - 1; k >= 0; k--) {
+    npy_intp widest = n > nrhs ? n : nrhs;
+    return n > LU_PANEL ? PyMem_RawMalloc(n * widest * sizeof(npy_quad)) : NULL;
+}
+
+/*
+ * U X = Y in place in rows first..first+size-1 of `rhs` (n x nrhs), U the
+ * upper triangle from lu_factor: the lower half of the rows solved first,
+ * the upper half less U12 X2 as one product, and up to LU_PANEL rows one
+ * row at a time.
+ */
+static void
+back_substitute(const npy_quad *a, npy_intp n, npy_intp first, npy_intp size,
+                npy_quad *rhs, npy_intp nrhs, npy_quad *product)
+{
+    if (size > LU_PANEL) {
+        npy_intp half = size / 2, mid = first + half;
+        back_substitute(a, n, mid, size - half, rhs, nrhs, product);
+        subtract_product(rhs + first * nrhs, nrhs, a + first * n + mid, n,
+                         rhs + mid * nrhs, nrhs, 1, half, size - half, nrhs, product);
+        back_substitute(a, n, first, half, rhs, nrhs, product);
+        return;
+    }
+    for (npy_intp k = first + size - 1; k >= first; k--) {
         npy_quad *row = rhs + k * nrhs;
         for (npy_intp j = 0; j < nrhs; j++) {
             row[j] = npy_quad_div(row[j], a[k * n + k]);
         }
-        for (npy_intp i = 0; i < k; i++) {
+        for (npy_intp i = first; i < k; i++) {
             add_multiple(rhs + i * nrhs, npy_quad_negative(a[i * n + k]), row, nrhs);
         }
     }
 }
+
 
 /*
  * The core of one gufunc call: its core dimensions, and each operand's core
@@ -312,11 +344,16 @@ solve_into(char **operands, npy_quad *a, const core_shape *shape, int identity, 
     else {
         gather(b, operand(shape, operands, 1), m, nrhs);
     }
-    if (lu_factor(a, m, b, nrhs) == 0) {
+    npy_quad *product = product_scratch(m, nrhs);
+    int sign = lu_factor(a, m, b, nrhs, product);
+    if (sign != 0) {
+        back_substitute(a, m, 0, m, b, nrhs, product);
+    }
+    PyMem_RawFree(product);
+    if (sign == 0) {
         fill(operand(shape, operands, x), npy_quad_nan(), m, nrhs);
         return 1;
     }
-    back_substitute(a, m, b, nrhs);
     scatter(operand(shape, operands, x), b, m, nrhs);
     return 0;
 }
@@ -385,7 +422,10 @@ determinant_of(char **operands, npy_quad *a, const core_shape *shape,
                npy_quad *mantissa, npy_int64 *exponent)
 {
     gather(a, operand(shape, operands, 0), shape->m, shape->m);
-    lu_determinant(a, shape->m, lu_factor(a, shape->m, NULL, 0), mantissa, exponent);
+    npy_quad *product = product_scratch(shape->m, 0);
+    lu_determinant(a, shape->m, lu_factor(a, shape->m, NULL, 0, product), mantissa,
+                   exponent);
+    PyMem_RawFree(product);
 }
 
 static int
@@ -428,33 +468,42 @@ QUAD_LINALG_LOOP(slogdet_loop, 3, DIM_M * DIM_M, slogdet_step,
 /*
  * L with A = L L^T in place in the row-major n x n `a`, from its lower
  * triangle (L's entries below the diagonal, zeros above); 0 if A is not
- * positive definite (a pivot not above zero, or NaN).
+ * positive definite (a pivot not above zero, or NaN).  Blocked as potrf
+ * is: the columns of a panel of LU_PANEL from the panel's own, and the rest
+ * of the matrix less L21 L21^T as one product, in `product` (from
+ * product_scratch).
  */
 static int
-cholesky_factor(npy_quad *a, npy_intp n)
+cholesky_factor(npy_quad *a, npy_intp n, npy_quad *product)
 {
     npy_quad zero = npy_quad_from_int64(0);
-    for (npy_intp j = 0; j < n; j++) {
-        npy_quad *row_j = a + j * n;
-        npy_quad pivot = row_j[j];
-        for (npy_intp k = 0; k < j; k++) {
-            pivot = npy_quad_fma(npy_quad_negative(row_j[k]), row_j[k], pivot);
-        }
-        if (!npy_quad_gt(pivot, zero)) {
-            return 0;
-        }
-        row_j[j] = npy_quad_sqrt(pivot);
-        for (npy_intp i = j + 1; i < n; i++) {
-            npy_quad *row_i = a + i * n;
-            npy_quad sum = row_i[j];
-            for (npy_intp k = 0; k < j; k++) {
-                sum = npy_quad_fma(npy_quad_negative(row_i[k]), row_j[k], sum);
+    for (npy_intp first = 0; first < n; first += LU_PANEL) {
+        npy_intp end = first + LU_PANEL < n ? first + LU_PANEL : n;
+        for (npy_intp j = first; j < end; j++) {
+            npy_quad *row_j = a + j * n;
+            npy_quad pivot = row_j[j];
+            for (npy_intp k = first; k < j; k++) {
+                pivot = npy_quad_fma(npy_quad_negative(row_j[k]), row_j[k], pivot);
             }
-            row_i[j] = npy_quad_div(sum, row_j[j]);
+            if (!npy_quad_gt(pivot, zero)) {
+                return 0;
+            }
+            row_j[j] = npy_quad_sqrt(pivot);
+            for (npy_intp i = j + 1; i < n; i++) {
+                npy_quad *row_i = a + i * n;
+                npy_quad sum = row_i[j];
+                for (npy_intp k = first; k < j; k++) {
+                    sum = npy_quad_fma(npy_quad_negative(row_i[k]), row_j[k], sum);
+                }
+                row_i[j] = npy_quad_div(sum, row_j[j]);
+            }
+            for (npy_intp k = j + 1; k < n; k++) {
+                row_j[k] = zero;
+            }
         }
-        for (npy_intp k = j + 1; k < n; k++) {
-            row_j[k] = zero;
-        }
+        /* rows and columns end..n-1 less L21 L21^T (the upper half unused) */
+        subtract_product(a + end * n + end, n, a + end * n + first, n, a + end * n + first,
+                         1, n, n - end, end - first, n - end, product);
     }
     return 1;
 }
@@ -469,7 +518,10 @@ cholesky_step(char **operands, npy_quad *a, const core_shape *shape)
 {
     npy_intp m = shape->m;
     gather(a, operand(shape, operands, 0), m, m);
-    if (!cholesky_factor(a, m)) {
+    npy_quad *product = product_scratch(m, 0);
+    int factored = cholesky_factor(a, m, product);
+    PyMem_RawFree(product);
+    if (!factored) {
         fill(operand(shape, operands, 1), npy_quad_nan(), m, m);
         return 1;
     }

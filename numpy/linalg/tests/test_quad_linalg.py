@@ -196,6 +196,13 @@ class TestInverse:
         assert np.linalg.matrix_power(a, -2).dtype == np.quad
         assert exact(np.linalg.matrix_power(a, -1)) == [[1, -1], [-1, 2]]
         assert np.linalg.tensorinv(a.reshape(2, 2), ind=1).dtype == np.quad
+        # tensorsolve: a (2, 3, 6) tensor against a (2, 3) right-hand side
+        rng = np.random.default_rng(4)
+        t = random_quad(rng, (6, 6))
+        x = random_quad(rng, (6,))
+        solution = np.linalg.tensorsolve(t.reshape(2, 3, 6), (t @ x).reshape(2, 3))
+        assert solution.dtype == np.quad and solution.shape == (6,)
+        assert relative_error([list(exact(solution))], [list(exact(x))]) <= 2**-100
 
 
 class TestDeterminant:
@@ -259,7 +266,8 @@ class TestCholesky:
         assert exact(np.linalg.cholesky(a)) == factor.tolist()
         assert exact(np.linalg.cholesky(a, upper=True)) == factor.T.tolist()
 
-    @pytest.mark.parametrize("n", [1, 2, 5, 9])
+    # at 48, a panel of 32 and the trailing update on the BLAS
+    @pytest.mark.parametrize("n", [1, 2, 5, 9, 48])
     def test_backward_error_of_quad_precision(self, n):
         rng = np.random.default_rng(30 + n)
         m = random_quad(rng, (n, n))
