@@ -806,16 +806,38 @@ sort_with_rows(npy_quad *values, npy_intp count, int descending, npy_quad *rows,
 }
 
 /*
+ * True if every entry of `row` is within its column's floor: the row is
+ * rounding error, left of a row in the others' span (a rank-deficient
+ * matrix).  Rotated, its relative direction would stay random and its size
+ * shrink by 2**-112 a sweep, without end.  The floor is relative to each
+ * column's norm, which the rotations keep, so that a row small only
+ * because the matrix's columns are graded is not taken for zero.
+ */
+static int
+within_floor(const npy_quad *row, const npy_quad *floor, npy_intp len)
+{
+    for (npy_intp l = 0; l < len; l++) {
+        if (npy_quad_gt(npy_quad_absolute(row[l]), floor[l])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
  * One-sided Jacobi on the k rows (k <= len) of the row-major k x len `x`:
  * finds the orthogonal J (row-major k x k into `j`, unless NULL) for which
  * the rows of J X are orthogonal, so that X = J^T diag(sigma) Y.  On return
  * `sigma` holds the singular values, descending, and `x` the rows of Y:
  * unit vectors, and zeros where sigma is 0.  Before each vector's turn in a
- * sweep the longest of those left takes its place (de Rijk's pivoting).
- * 0 if X has a NaN or an infinity, or no convergence (x is then garbage).
+ * sweep the longest of those left takes its place (de Rijk's pivoting),
+ * and a row found within_floor is made zero.  `floor` is scratch for len
+ * quads.  0 if X has a NaN or an infinity, or no convergence (x is then
+ * garbage).
  */
 static int
-jacobi_svd(npy_quad *x, npy_intp k, npy_intp len, npy_quad *j, npy_quad *sigma)
+jacobi_svd(npy_quad *x, npy_intp k, npy_intp len, npy_quad *j, npy_quad *sigma,
+           npy_quad *floor)
 {
     int exponent = scale_to_unit(x, k * len);
     if (exponent == INT_MIN) {
@@ -828,6 +850,14 @@ jacobi_svd(npy_quad *x, npy_intp k, npy_intp len, npy_quad *j, npy_quad *sigma)
         sigma[i] = dot(x + i * len, x + i * len, len);
     }
     npy_quad tol = sweep_threshold(len);
+    /* 2**-100 of each column's norm (about 2**12 roundings of it) */
+    for (npy_intp l = 0; l < len; l++) {
+        npy_quad column = npy_quad_from_int64(0);
+        for (npy_intp i = 0; i < k; i++) {
+            column = npy_quad_fma(x[i * len + l], x[i * len + l], column);
+        }
+        floor[l] = npy_quad_ldexp(npy_quad_sqrt(column), -100);
+    }
     int rotated = 1;
     for (int sweep = 0; sweep < JACOBI_MAX_SWEEPS && rotated; sweep++) {
         rotated = 0;
@@ -850,6 +880,12 @@ jacobi_svd(npy_quad *x, npy_intp k, npy_intp len, npy_quad *j, npy_quad *sigma)
                 npy_quad *xq = x + q * len;
                 npy_quad gamma = dot(xp, xq, len);
                 if (negligible(gamma, sigma[p], sigma[q], tol)) {
+                    continue;
+                }
+                npy_intp smaller = npy_quad_le(sigma[q], sigma[p]) ? q : p;
+                if (within_floor(x + smaller * len, floor, len)) {
+                    memset(x + smaller * len, 0, len * sizeof(npy_quad));
+                    sigma[smaller] = npy_quad_from_int64(0);
                     continue;
                 }
                 npy_quad c, s;
@@ -933,7 +969,7 @@ svd_of(char **operands, npy_quad *scratch, const core_shape *shape, int vectors)
     npy_quad *work = j + p * p;
     strided_matrix a = operand(shape, operands, 0);
     gather(x, tall ? transposed(a) : a, p, len);
-    int converged = jacobi_svd(x, p, len, vectors == VALUES_ONLY ? NULL : j, sigma);
+    int converged = jacobi_svd(x, p, len, vectors == VALUES_ONLY ? NULL : j, sigma, work);
     if (vectors == VALUES_ONLY) {
         if (!converged) {
             fill(operand(shape, operands, 1), npy_quad_nan(), p, 1);
@@ -1011,7 +1047,7 @@ lstsq_step(char **operands, npy_quad *scratch, const core_shape *shape)
     strided_matrix out_x = operand(shape, operands, 3);
     strided_matrix residuals = operand(shape, operands, 4);
     strided_matrix out_s = operand(shape, operands, 6);
-    if (!jacobi_svd(x, p, len, j, sigma)) {
+    if (!jacobi_svd(x, p, len, j, sigma, solution + n * nrhs)) {
         fill(out_x, npy_quad_nan(), n, nrhs);
         fill(residuals, npy_quad_nan(), nrhs, 1);
         fill(out_s, npy_quad_nan(), p, 1);
@@ -1178,10 +1214,10 @@ QUAD_LINALG_LOOP(svd_f_loop, 4, SVD_SCRATCH, svd_full_step,
                                        {NULL, steps[6], steps[7]},
                                        {NULL, steps[8], 0},
                                        {NULL, steps[9], steps[10]}}})
-/* lstsq's dimensions are m, n, nrhs, p; Y, sigma, J, B, c and X */
+/* lstsq's dimensions are m, n, nrhs, p; Y, sigma, J, B, c, X and the floor */
 QUAD_LINALG_LOOP(lstsq_loop, 7,
                  DIM_SHORT * DIM_LONG + DIM_SHORT + DIM_SHORT * DIM_SHORT
-                 + (DIM_M + DIM_SHORT + DIM_N) * DIM_K,
+                 + (DIM_M + DIM_SHORT + DIM_N) * DIM_K + DIM_LONG,
                  lstsq_step,
                  {DIM_M, DIM_N, DIM_K, 0, {{NULL, steps[7], steps[8]},
                                            {NULL, steps[9], steps[10]},

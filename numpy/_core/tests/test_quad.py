@@ -703,6 +703,35 @@ class TestPromotionAndCasts:
         assert (np.array([1], dtype=np.quad) + 1.5).dtype == np.quad
         assert (np.array([1], dtype=np.quad) * 3).dtype == np.quad
 
+    @pytest.mark.parametrize("other", [np.quad, np.float64, np.int64, float])
+    @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.longdouble])
+    def test_dtype_of_another_type_casts_the_inputs(self, other, dtype):
+        """dtype= (or a signature's output) of another type computes in it,
+        the quad inputs cast to it, as for long double."""
+        q = np.array(["0.1", "2.5", "-3"], dtype=np.quad)
+        x = np.array([3, 1, 2], dtype=other)
+        expected = np.add(q.astype(dtype), x.astype(dtype))
+        for result in (np.add(q, x, dtype=dtype), np.add(x, q, dtype=dtype),
+                       np.add(q, x, signature=(None, None, dtype))):
+            assert result.dtype == dtype
+            assert_array_equal(result, expected)
+        product = np.matmul(q[:, None], x[None, :], dtype=dtype)
+        assert product.dtype == dtype
+        assert_array_equal(product, np.multiply.outer(q.astype(dtype), x.astype(dtype)))
+
+    def test_several_quad_inputs_with_others(self):
+        """Every mix of quad and other inputs finds one promoter: clip with
+        two quads and a float, quad with quad into a bool comparison."""
+        q = np.array(["0.1", "2.5", "-3"], dtype=np.quad)
+        low, high = np.quad("0.25"), np.quad(2)
+        for result in (np.clip(q, low, 2.0), np.clip(q, 0.25, high), np.clip(q, low, high),
+                       np.clip(q.astype(np.float64), low, high)):
+            assert result.dtype == np.quad
+            assert_array_equal(result, np.array(["0.25", "2", "0.25"], dtype=np.quad))
+        assert np.less(q, q[::-1], dtype=bool).tolist() == [False, False, True]
+        assert np.equal(q, np.float64(2.5)).tolist() == [False, True, False]
+        assert np.divmod(q, 2.0)[0].dtype == np.quad
+
     def test_casting_levels(self):
         assert np.can_cast(np.quad, np.float64, "same_kind")
         assert not np.can_cast(np.quad, np.float64, "safe")

@@ -454,6 +454,26 @@ class TestSVD:
         assert exact(zero_u) == identity(3) and exact(zero_vh) == identity(2)
         assert (zero_s == 0).all()
 
+    @pytest.mark.parametrize("rank", [1, 2])
+    def test_exactly_rank_deficient_matrices_converge(self, rank):
+        """Integer products of rank 1 or 2: a rotation leaves of a row
+        parallel to another only rounding, which is dropped as zero (it
+        would shrink by 2**-112 a sweep and never converge)."""
+        rng = np.random.default_rng(rank)
+        for n in range(3, 11):
+            a = rng.integers(-4, 5, (n, rank)) @ rng.integers(-4, 5, (rank, n))
+            u, s, vh = np.linalg.svd(a.astype(np.quad))
+            assert np.linalg.matrix_rank(a.astype(np.quad)) == np.linalg.matrix_rank(a)
+            np.testing.assert_allclose(s.astype(np.float64), np.linalg.svdvals(a),
+                                       atol=1e-12 * max(1, abs(a).max()))
+            U, Vh = exact(u), exact(vh)
+            assert relative_error(matrix_product(transposed(U), U), identity(n)) <= n * n * EPS
+            assert relative_error(matrix_product(Vh, transposed(Vh)), identity(n)) <= n * n * EPS
+        assert np.linalg.svdvals(np.ones((3, 3), dtype=np.quad)).tolist()[1:] == [0, 0]
+        with pytest.warns(np.exceptions.RankWarning):
+            np.polyfit(np.array([1, 1, 1, 2], dtype=np.quad),
+                       np.array([1, 2, 3, 4], dtype=np.quad), 2)
+
     @pytest.mark.parametrize("shape", [(0, 3), (2, 0), (0, 0)])
     def test_empty_matrices_as_lapacks(self, shape):
         for full_matrices in (True, False):

@@ -678,16 +678,37 @@ register_loop(PyObject *umath, const char *ufunc_name, int nin, int nout,
 
 /*
  * For a quad operand next to any other: the inputs become their common
- * DType with quad (an error for complex); the outputs are left to the loop.
+ * DType with quad (an error for complex), the outputs not given the
+ * loop's, `natural` (quad, or bool for the comparisons).  With dtype= (or a
+ * signature) giving another DType to the outputs and none to the inputs,
+ * the inputs become that DType instead, as the legacy type resolver
+ * treats every other type.
  */
 static int
-quad_promoter(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
-              PyArray_DTypeMeta *const signature[],
-              PyArray_DTypeMeta *new_op_dtypes[])
+promote_to_quad(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
+                PyArray_DTypeMeta *const signature[],
+                PyArray_DTypeMeta *new_op_dtypes[], PyArray_DTypeMeta *natural)
 {
     PyUFuncObject *uf = (PyUFuncObject *)ufunc;
+    int nargs = uf->nin + uf->nout;
+    PyArray_DTypeMeta *requested = NULL;
+    for (int i = 0; i < nargs; i++) {
+        if (i < uf->nin && signature[i] != NULL) {
+            requested = NULL;
+            break;
+        }
+        if (i >= uf->nin && signature[i] != NULL && signature[i] != natural) {
+            requested = signature[i];
+        }
+    }
+    if (requested != NULL) {
+        for (int i = 0; i < nargs; i++) {
+            new_op_dtypes[i] = NPY_DT_NewRef(
+                    i >= uf->nin && signature[i] != NULL ? signature[i] : requested);
+        }
+        return 0;
+    }
     PyArray_DTypeMeta *common = NPY_DT_NewRef(&PyArray_QuadDType);
-
     for (int i = 0; i < uf->nin; i++) {
         PyArray_DTypeMeta *dtype = signature[i] ? signature[i] : op_dtypes[i];
         if (dtype == NULL) {
@@ -708,7 +729,7 @@ quad_promoter(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
         Py_DECREF(common);
         return raise_no_loop_found_error(uf, (PyObject **)op_dtypes);
     }
-    for (int i = 0; i < uf->nin + uf->nout; i++) {
+    for (int i = 0; i < nargs; i++) {
         if (signature[i] != NULL) {
             new_op_dtypes[i] = NPY_DT_NewRef(signature[i]);
         }
@@ -716,11 +737,30 @@ quad_promoter(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
             new_op_dtypes[i] = NPY_DT_NewRef(common);
         }
         else {
-            new_op_dtypes[i] = NULL;
+            /* object in, object out; else what the quad loop gives */
+            new_op_dtypes[i] = NPY_DT_NewRef(common == &PyArray_ObjectDType ? common : natural);
         }
     }
     Py_DECREF(common);
     return 0;
+}
+
+static int
+quad_promoter(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
+              PyArray_DTypeMeta *const signature[],
+              PyArray_DTypeMeta *new_op_dtypes[])
+{
+    return promote_to_quad(ufunc, op_dtypes, signature, new_op_dtypes,
+                           &PyArray_QuadDType);
+}
+
+static int
+comparison_promoter(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
+                    PyArray_DTypeMeta *const signature[],
+                    PyArray_DTypeMeta *new_op_dtypes[])
+{
+    return promote_to_quad(ufunc, op_dtypes, signature, new_op_dtypes,
+                           &PyArray_BoolDType);
 }
 
 
@@ -747,8 +787,8 @@ ldexp_promoter(PyObject *NPY_UNUSED(ufunc),
 
 
 /*
- * Quad at input `quad_position` (every input if it is -1), `others` (a
- * DType, or None for any) at the other inputs, any output.
+ * Quad at the inputs in the bit mask `quad_inputs`, `others` (a DType, or
+ * None for any) at the other inputs, any output.
  *
  * A library's promoters compete with these: numpy-quaddtype registers
  * (np.dtype, np.dtype, np.dtype) for + - * / and (np.dtype, PyLongDType,
@@ -758,7 +798,7 @@ ldexp_promoter(PyObject *NPY_UNUSED(ufunc),
  * there this one is better.
  */
 static int
-add_promoter(PyObject *ufunc, int quad_position, PyObject *others,
+add_promoter(PyObject *ufunc, unsigned int quad_inputs, PyObject *others,
              PyArrayMethod_PromoterFunction *promoter)
 {
     PyUFuncObject *uf = (PyUFuncObject *)ufunc;
@@ -769,11 +809,8 @@ add_promoter(PyObject *ufunc, int quad_position, PyObject *others,
     }
     for (int i = 0; i < nargs; i++) {
         PyObject *item = Py_None;
-        if (i == quad_position || (quad_position < 0 && i < uf->nin)) {
-            item = (PyObject *)&PyArray_QuadDType;
-        }
-        else if (i < uf->nin) {
-            item = others;
+        if (i < uf->nin) {
+            item = (quad_inputs >> i) & 1 ? (PyObject *)&PyArray_QuadDType : others;
         }
         PyTuple_SET_ITEM(dtypes, i, Py_NewRef(item));
     }
@@ -787,16 +824,27 @@ add_promoter(PyObject *ufunc, int quad_position, PyObject *others,
 }
 
 
+/*
+ * Promoters for every set of quad inputs (with any DType at the others),
+ * so that each call with a quad input has one best promoter: with only
+ * one-quad patterns, quad with quad and an output of another DType (or
+ * clip's two quads and a float) matched two equally well, an error.
+ * NumPy compares the patterns that match in the order they were added
+ * and gives up at the first tie, so the more quads a pattern has, the
+ * earlier it comes: the best is met first and the others lose to it.
+ */
 static int
-add_promoters(PyObject *umath, const char *ufunc_name)
+add_promoters(PyObject *umath, const char *ufunc_name,
+              PyArrayMethod_PromoterFunction *promoter)
 {
     PyObject *ufunc = PyDict_GetItemString(umath, ufunc_name);  /* borrowed */
     if (ufunc == NULL) {
         return -1;
     }
-    for (int i = 0; i < ((PyUFuncObject *)ufunc)->nin; i++) {
-        if (add_promoter(ufunc, i, (PyObject *)&PyArrayDescr_Type,
-                         quad_promoter) < 0) {
+    unsigned int every = (1u << ((PyUFuncObject *)ufunc)->nin) - 1;
+    for (unsigned int quad_inputs = every; quad_inputs > 0; quad_inputs--) {
+        if (add_promoter(ufunc, quad_inputs, (PyObject *)&PyArrayDescr_Type,
+                         promoter) < 0) {
             return -1;
         }
     }
@@ -806,8 +854,8 @@ add_promoters(PyObject *umath, const char *ufunc_name)
 
 /*
  * A loop table and the shape its rows share: operand counts and DTypes,
- * the default loop, flags every row gets, and whether operands of other
- * types promote to quad.
+ * the default loop, flags every row gets, and the promoter that makes
+ * operands of other types quad (NULL: none).
  */
 #define QUAD_COUNT(table) (sizeof(table) / sizeof(*(table)))
 
@@ -818,7 +866,7 @@ typedef struct {
     PyArray_DTypeMeta **dtypes;
     PyArrayMethod_StridedLoop *loop;
     NPY_ARRAYMETHOD_FLAGS flags;
-    int promote;
+    PyArrayMethod_PromoterFunction *promoter;
 } quad_shape;
 
 
@@ -830,7 +878,8 @@ register_table(PyObject *umath, const quad_shape *shape)
         if (register_loop(umath, row->ufunc, shape->nin, shape->nout, shape->dtypes,
                           row->loop != NULL ? row->loop : shape->loop, row->func,
                           row->flags | shape->flags, row->initial) < 0
-                || (shape->promote && add_promoters(umath, row->ufunc) < 0)) {
+                || (shape->promoter != NULL
+                    && add_promoters(umath, row->ufunc, shape->promoter) < 0)) {
             return -1;
         }
     }
@@ -852,13 +901,14 @@ init_quad_ufuncs(PyObject *umath)
     const NPY_ARRAYMETHOD_FLAGS quiet = NPY_METH_NO_FLOATINGPOINT_ERRORS;
     /* comparisons and predicates with NaN are quiet, as for the other floats */
     const quad_shape shapes[] = {
-        {unary_loops, QUAD_COUNT(unary_loops), 1, 1, unary, unary_loop, 0, 0},
+        {unary_loops, QUAD_COUNT(unary_loops), 1, 1, unary, unary_loop, 0, NULL},
         {predicate_loops, QUAD_COUNT(predicate_loops), 1, 1, predicate,
-         predicate_loop, quiet, 0},
-        {binary_loops, QUAD_COUNT(binary_loops), 2, 1, binary, binary_loop, 0, 1},
-        {product_loops, QUAD_COUNT(product_loops), 2, 1, binary, NULL, 0, 1},
+         predicate_loop, quiet, NULL},
+        {binary_loops, QUAD_COUNT(binary_loops), 2, 1, binary, binary_loop, 0,
+         quad_promoter},
+        {product_loops, QUAD_COUNT(product_loops), 2, 1, binary, NULL, 0, quad_promoter},
         {relation_loops, QUAD_COUNT(relation_loops), 2, 1, relation,
-         relation_loop, quiet, 1},
+         relation_loop, quiet, comparison_promoter},
     };
 
     NPY_CPU_DISPATCH_CALL(binary_strided = quad_binary_strided);
@@ -871,12 +921,12 @@ init_quad_ufuncs(PyObject *umath)
     }
     if (register_loop(umath, "divmod", 2, 2, two_outputs, divmod_loop, NULL, 0,
                       NULL) < 0
-            || add_promoters(umath, "divmod") < 0) {
+            || add_promoters(umath, "divmod", quad_promoter) < 0) {
         return -1;
     }
     if (register_loop(umath, "clip", 3, 1, two_outputs, clip_loop, NULL, quiet,
                       NULL) < 0
-            || add_promoters(umath, "clip") < 0) {
+            || add_promoters(umath, "clip", quad_promoter) < 0) {
         return -1;
     }
     /* (`I` would be complex.h's imaginary unit) */
@@ -890,8 +940,8 @@ init_quad_ufuncs(PyObject *umath)
             || register_loop(umath, "ldexp", 2, 1, ldexp_int, ldexp_loop,
                              NULL, 0, NULL) < 0
             || ldexp == NULL
-            || add_promoter(ldexp, 0, Py_None, ldexp_promoter) < 0
-            || add_promoter(ldexp, 0, (PyObject *)&PyArray_PyLongDType,
+            || add_promoter(ldexp, 1, Py_None, ldexp_promoter) < 0
+            || add_promoter(ldexp, 1, (PyObject *)&PyArray_PyLongDType,
                             ldexp_promoter) < 0
             || register_loop(umath, "frexp", 1, 2, frexp_dtypes, frexp_loop,
                              NULL, quiet, NULL) < 0
