@@ -273,16 +273,19 @@ operand(const core_shape *shape, char **operands, int i)
 }
 
 /*
- * Work on one matrix of the stack, in `scratch`: returns 1 when it had no
- * factorisation (its outputs are NaN), else 0.
+ * Work on one matrix of the stack, in `scratch`: returns STEP_FAILED when
+ * it had no factorisation (its outputs are NaN), STEP_OVERFLOWED when a
+ * result is out of quad's range (det), else 0.
  */
 typedef int (matrix_step)(char **operands, npy_quad *scratch, const core_shape *shape);
+enum { STEP_FAILED = 1, STEP_OVERFLOWED = 2 };
 
 /*
  * `step` for each of the `count` matrices of a gufunc call (operand k of
  * matrix s at data[k] + s * outer[k]), with `scratch_size` quads of
  * scratch.  Keeps the caller's invalid flag, drops what the arithmetic
- * raised, and raises invalid if a matrix had no factorisation.  -1 with
+ * raised, and raises invalid if a matrix had no factorisation, overflow if
+ * a result overflowed.  -1 with
  * MemoryError set (the GIL taken) if there is no scratch.
  */
 static int
@@ -300,18 +303,21 @@ for_each_matrix(char *const data[], const npy_intp outer[], int nargs, npy_intp 
     }
     char barrier;
     int invalid = (npy_clear_floatstatus_barrier(&barrier) & NPY_FPE_INVALID) != 0;
-    int failed = 0;
+    int outcome = 0;
     char *operands[MAX_OPERANDS];
     for (npy_intp s = 0; s < count; s++) {
         for (int k = 0; k < nargs; k++) {
             operands[k] = data[k] + s * outer[k];
         }
-        failed |= step(operands, scratch, shape);
+        outcome |= step(operands, scratch, shape);
     }
     PyMem_RawFree(scratch);
     npy_clear_floatstatus_barrier(&barrier);
-    if (invalid || failed) {
+    if (invalid || (outcome & STEP_FAILED)) {
         npy_set_floatstatus_invalid();
+    }
+    if (outcome & STEP_OVERFLOWED) {
+        npy_set_floatstatus_overflow();
     }
     return 0;
 }
@@ -352,7 +358,7 @@ solve_into(char **operands, npy_quad *a, const core_shape *shape, int identity, 
     PyMem_RawFree(product);
     if (sign == 0) {
         fill(operand(shape, operands, x), npy_quad_nan(), m, nrhs);
-        return 1;
+        return STEP_FAILED;
     }
     scatter(operand(shape, operands, x), b, m, nrhs);
     return 0;
@@ -437,8 +443,10 @@ det_step(char **operands, npy_quad *a, const core_shape *shape)
     /* (ldexp takes an int; beyond +-2**30 the result is 0 or inf anyway) */
     exponent = exponent > (1 << 30) ? (1 << 30) : exponent;
     exponent = exponent < -(1 << 30) ? -(1 << 30) : exponent;
-    npy_quad_store(operands[1], npy_quad_ldexp(mantissa, (int)exponent));
-    return 0;
+    npy_quad determinant = npy_quad_ldexp(mantissa, (int)exponent);
+    npy_quad_store(operands[1], determinant);
+    /* (a NaN or infinite entry gives a NaN or an infinity, with no flag) */
+    return npy_quad_isinf(determinant) && npy_quad_isfinite(mantissa) ? STEP_OVERFLOWED : 0;
 }
 
 static int
@@ -523,7 +531,7 @@ cholesky_step(char **operands, npy_quad *a, const core_shape *shape)
     PyMem_RawFree(product);
     if (!factored) {
         fill(operand(shape, operands, 1), npy_quad_nan(), m, m);
-        return 1;
+        return STEP_FAILED;
     }
     scatter(operand(shape, operands, 1), a, m, m);
     return 0;
@@ -973,7 +981,7 @@ svd_of(char **operands, npy_quad *scratch, const core_shape *shape, int vectors)
     if (vectors == VALUES_ONLY) {
         if (!converged) {
             fill(operand(shape, operands, 1), npy_quad_nan(), p, 1);
-            return 1;
+            return STEP_FAILED;
         }
         scatter(operand(shape, operands, 1), sigma, p, 1);
         return 0;
@@ -986,7 +994,7 @@ svd_of(char **operands, npy_quad *scratch, const core_shape *shape, int vectors)
         fill(u, npy_quad_nan(), m, u_cols);
         fill(s, npy_quad_nan(), p, 1);
         fill(vh, npy_quad_nan(), vh_rows, n);
-        return 1;
+        return STEP_FAILED;
     }
     npy_intp rank = 0;
     while (rank < p && !npy_quad_iszero(sigma[rank])) {
@@ -1052,7 +1060,7 @@ lstsq_step(char **operands, npy_quad *scratch, const core_shape *shape)
         fill(residuals, npy_quad_nan(), nrhs, 1);
         fill(out_s, npy_quad_nan(), p, 1);
         *(npy_int *)operands[5] = 0;
-        return 1;
+        return STEP_FAILED;
     }
     if (npy_quad_signbit(rcond)) {
         rcond = npy_quad_ldexp(npy_quad_from_int64(1), -113);
@@ -1172,7 +1180,7 @@ eigh_of(char **operands, npy_quad *a, const core_shape *shape, int vectors)
         if (vectors) {
             fill(operand(shape, operands, 2), npy_quad_nan(), m, m);
         }
-        return 1;
+        return STEP_FAILED;
     }
     scatter(out_w, w, m, 1);
     if (vectors) {

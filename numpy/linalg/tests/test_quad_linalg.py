@@ -243,6 +243,16 @@ class TestDeterminant:
         with np.errstate(over="ignore", under="ignore"):
             assert np.linalg.det(a.astype(np.float64)) == 0
 
+    def test_overflow_warns_as_float64s(self):
+        """A determinant beyond quad's range is inf with numpy's overflow
+        warning (the loop's own arithmetic raises none)."""
+        huge = np.diag(np.array(["1e4000", "1e4000"], dtype=np.quad))
+        with pytest.warns(RuntimeWarning, match="overflow encountered in det"):
+            assert np.linalg.det(huge) == np.inf
+        with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+            np.linalg.det(huge)
+        assert np.linalg.slogdet(huge).logabsdet > 18000
+
     def test_singular_and_empty(self):
         a = np.array([[1, 2], [2, 4]], dtype=np.quad)
         assert np.linalg.det(a) == 0

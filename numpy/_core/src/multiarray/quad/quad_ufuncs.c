@@ -316,11 +316,17 @@ products_row(const char *x, npy_intp x_step, const char *y, npy_intp y_row,
 }
 
 
-/* Scratch for products_row's chains; NULL (no error) if none. */
+/*
+ * Scratch for products_row's chains; NULL (no error) if none, or if a row
+ * of `count` outputs is too short to use them.
+ */
 static char *
 row_scratch(npy_intp count)
 {
-    return PyMem_RawMalloc(count > 0 ? QUAD_CHAINS * count * sizeof(npy_quad) : 1);
+    if (count < QUAD_CHAINS) {
+        return NULL;
+    }
+    return PyMem_RawMalloc(QUAD_CHAINS * count * sizeof(npy_quad));
 }
 
 
